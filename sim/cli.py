@@ -1,0 +1,114 @@
+"""Command-line interface: `laborsim run|validate ...` (exit code 2 on bad input)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .errors import ScenarioError
+from .loader import load_scenario
+
+
+def _overrides(args) -> dict:
+    o: dict = {}
+    if getattr(args, "months", None) is not None:
+        o.setdefault("calendar", {})["months"] = args.months
+    if getattr(args, "seed", None) is not None:
+        o["seed"] = args.seed
+    if getattr(args, "people_per_agent", None) is not None:
+        o.setdefault("population", {})["people_per_agent"] = args.people_per_agent
+    return o
+
+
+def _fmt(v) -> str:
+    if isinstance(v, float):
+        if v != v:
+            return "n/a"
+        return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3f}"
+    return str(v) if v != "" else "never"
+
+
+def summary_text(res) -> str:
+    """Short summary: targets beside the model, then headline metrics."""
+    lines = [
+        f"{res.scenario.name}: seed {res.seed}, engine {res.engine}, {res.n_agents:,} agents "
+        f"x {res.scenario.population.people_per_agent:g} people, {len(res.months)} months, "
+        f"{res.wall_seconds:.1f} s"
+    ]
+    t = res.targets
+    if len(t):
+        lines.append(f"{'target':<5} {'metric':<42} {'model':>10} {'target':>12} {'tol':>10}  met")
+        for r in t.itertuples():
+            lines.append(
+                f"{r.id:<5} {r.metric:<42} {_fmt(r.model):>10} {str(r.target):>12} {r.tolerance:>10}  "
+                f"{'yes' if r.met else 'NO'}"
+            )
+    for k in (
+        "retention_ningbo_3m",
+        "retention_ningbo_6m",
+        "retention_ningbo_12m",
+        "retention_ningbo_6m_poor",
+        "return_home_total",
+        "cost_total_yuan",
+    ):
+        lines.append(f"      {k:<42} {_fmt(res.metrics.get(k, float('nan'))):>10}")
+    return "\n".join(lines)
+
+
+def cmd_run(args) -> int:
+    from .results_io import write_run
+    from .runner import run
+
+    sc = load_scenario(args.scenario, _overrides(args))
+    with tqdm(total=sc.calendar.months, desc=sc.name, unit="month", disable=args.quiet) as bar:
+        res = run(sc, engine=args.engine, progress=lambda _: bar.update(1))
+    folder = write_run(res, Path(args.out), fmt=args.format, figures=not args.no_figures)
+    print(summary_text(res))
+    print(f"results: {folder}")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    sc = load_scenario(args.scenario)
+    active = [k for k, p in sc.policies.items() if p.enabled]
+    print(
+        f"{args.scenario}: valid ({sc.name}; {len(sc.places.counties)} counties, {len(sc.places.districts)} districts, "
+        f"{sc.calendar.months} months from {sc.calendar.start}; policies on: {', '.join(active) or 'none'})"
+    )
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="laborsim", description="Organized labor migration Qianxinan -> Ningbo")
+    sub = p.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run", help="run a scenario and write a results folder")
+    r.add_argument("scenario", help="scenario file, or name in scenarios/")
+    r.add_argument("--seed", type=int, help="run seed (default: the scenario's)")
+    r.add_argument("--months", type=int, help="number of months (default: the scenario's)")
+    r.add_argument("--people-per-agent", type=float, help="population scale (default: the scenario's)")
+    r.add_argument("--out", default="results", help="results root (default: results/)")
+    r.add_argument("--engine", default="agents", choices=["agents"], help="simulation engine")
+    r.add_argument("--format", default="csv", choices=["csv", "parquet"], help="format of the small tables")
+    r.add_argument("--no-figures", action="store_true", help="skip PNG figures")
+    r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.set_defaults(func=cmd_run)
+    v = sub.add_parser("validate", help="check a scenario file")
+    v.add_argument("scenario")
+    v.set_defaults(func=cmd_validate)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit code."""
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ScenarioError as e:
+        print(f"laborsim: error: {e.message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("laborsim: interrupted; nothing written", file=sys.stderr)
+        return 130

@@ -1,0 +1,31 @@
+"""Errors raised for bad user input.
+
+A `ScenarioError` always names the file, the key path inside it, what was given
+and what is allowed, so the CLI can print one short line and exit with code 2.
+"""
+
+from __future__ import annotations
+
+
+class ScenarioError(Exception):
+    """Bad input in a scenario file (or a command-line value).
+
+    Args:
+        file: Path of the file that holds the bad value (or "<command line>").
+        key_path: Dotted path to the key, e.g. "policies.cixi_subsidy.start".
+        given: What the user wrote, as text.
+        allowed: What would have been accepted, in words.
+    """
+
+    def __init__(self, file: str, key_path: str, given: str, allowed: str) -> None:
+        self.file = file
+        self.key_path = key_path
+        self.given = given
+        self.allowed = allowed
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        """One-line description for the user."""
+        where = f"{self.file}: {self.key_path}" if self.key_path else self.file
+        return f"{where}: got {self.given}; allowed: {self.allowed}"

@@ -1,0 +1,150 @@
+"""Load a scenario from YAML: `extends:` chains, deep merge, validation.
+
+Rules:
+- Files are read with `yaml.safe_load`.
+- `extends: other.yaml` (relative to the file) loads the parent first; mappings
+  merge key by key, any other value (lists included) replaces the parent's.
+- The merged mapping is validated against `sim.schema.Scenario`; every problem
+  becomes a `ScenarioError` naming the file that set the key, the key path, what
+  was given and what is allowed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .errors import ScenarioError
+from .schema import Scenario
+from .schema.base import SEP
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+def resolve_path(name: str | Path) -> Path:
+    """Find a scenario file: an existing path, or a name under `scenarios/`."""
+    p = Path(name)
+    candidates = [p, p.with_suffix(".yaml")] if p.suffix == "" else [p]
+    candidates += [SCENARIO_DIR / c.name for c in candidates]
+    for c in candidates:
+        if c.is_file():
+            return c
+    raise ScenarioError(str(name), "", "a path that does not exist", "an existing .yaml file or a name in scenarios/")
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise ScenarioError(str(path), "", f"unreadable file ({e.strerror})", "a readable YAML file") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise ScenarioError(str(path), "", f"invalid YAML at {where} ({problem})", "valid YAML") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ScenarioError(str(path), "", f"a {type(data).__name__} at the top level", "a mapping of keys")
+    return data
+
+
+def _merge(base: dict, child: dict, origin: dict, file: str, prefix: tuple = ()) -> dict:
+    """Deep-merge `child` into a copy of `base`, recording which file set each key."""
+    out = dict(base)
+    for k, v in child.items():
+        path = prefix + (str(k),)
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v, origin, file, path)
+        else:
+            out[k] = v
+            origin[path] = file
+    return out
+
+
+def load_raw(path: Path, _chain: tuple[Path, ...] = (), origin: dict | None = None) -> dict[str, Any]:
+    """Read a file and its `extends:` ancestors into one merged mapping."""
+    origin = {} if origin is None else origin
+    path = path.resolve()
+    if path in _chain:
+        loop = " -> ".join(p.name for p in _chain + (path,))
+        raise ScenarioError(str(_chain[-1]), "extends", f"a loop ({loop})", "a chain of files that ends")
+    data = _read_yaml(path)
+    parent_name = data.pop("extends", None)
+    if parent_name is None:
+        return _merge({}, data, origin, str(path))
+    if not isinstance(parent_name, str):
+        raise ScenarioError(str(path), "extends", repr(parent_name), "a file name")
+    parent_path = path.parent / parent_name
+    if not parent_path.is_file() and parent_path.suffix == "":
+        parent_path = parent_path.with_suffix(".yaml")
+    if not parent_path.is_file():
+        raise ScenarioError(str(path), "extends", repr(parent_name), "an existing scenario file next to this one")
+    base = load_raw(parent_path, _chain + (path,), origin)
+    return _merge(base, data, origin, str(path))
+
+
+def _first_error(e: ValidationError, origin: dict, default_file: str, raw: dict) -> ScenarioError:
+    err = e.errors()[0]
+    loc = tuple(str(x) for x in err["loc"] if not str(x).startswith("function-after"))
+    # drop discriminator tags pydantic inserts (e.g. 'subsidy') that are not keys
+    keys: list[str] = []
+    node: Any = raw
+    for part in loc:
+        if isinstance(node, dict) and node.get("type") == part:
+            continue  # a discriminated union's tag, not a key
+        if isinstance(node, dict) and part in node:
+            keys.append(part)
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            keys.append(part)
+            node = node[int(part)]
+        elif err["type"] in ("extra_forbidden", "missing"):
+            keys.append(part)
+    extra = ""
+    if err["type"] == "value_error" and SEP in err["msg"]:
+        sub, given_s, allowed_s = err["msg"].removeprefix("Value error, ").split(SEP)
+        keys += sub.split(".")
+        extra = (given_s, allowed_s)
+    file = default_file
+    for i in range(len(keys), 0, -1):
+        if tuple(keys[:i]) in origin:
+            file = origin[tuple(keys[:i])]
+            break
+    given = "missing" if err["type"] == "missing" else repr(err.get("input"))
+    if err["type"] == "extra_forbidden":
+        given = f"unknown key {keys[-1]!r}" if keys else "an unknown key"
+    allowed = err["msg"].removeprefix("Value error, ").removeprefix("Input should be ")
+    if err["type"] == "extra_forbidden":
+        allowed = "only the keys the schema defines (see scenarios/README.md)"
+    if extra:
+        given, allowed = extra
+    if len(given) > 120:
+        given = given[:117] + "..."
+    return ScenarioError(file, ".".join(keys), given, allowed)
+
+
+def load_scenario(name: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
+    """Load, merge and validate a scenario.
+
+    Args:
+        name: Path to a YAML file, or the name of a file in `scenarios/`.
+        overrides: Mapping merged on top (e.g. {"calendar": {"months": 6}}).
+
+    Raises:
+        ScenarioError: on any bad input.
+    """
+    path = resolve_path(name)
+    origin: dict = {}
+    raw = load_raw(path, origin=origin)
+    if overrides:
+        raw = _merge(raw, overrides, origin, "<command line>")
+    try:
+        return Scenario.model_validate(raw)
+    except ValidationError as e:
+        raise _first_error(e, origin, str(path.resolve()), raw) from None

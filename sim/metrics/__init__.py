@@ -1,0 +1,1 @@
+"""Metrics from tidy tables: retention (Kaplan-Meier), flows, budget, targets."""

@@ -1,0 +1,204 @@
+"""The shared model shell: one monthly step in the order of design.md, written
+once here. The engines (`sim.engines`) differ only in bookkeeping: how workers
+are stored and visited.
+
+Step order:
+    1. calendar and shocks (Spring Festival visits, lockdown, demand shocks)
+    2. policies act (subsidies, liaison, broker fees, love-job top-ups, seats)
+    3. employers post vacancies
+    4. brokers recruit; experienced workers are promoted to brokers
+    5. workers decide (depart, quit, return, go back after the festival)
+    6. matching of job seekers to vacancies in Ningbo
+    7. record stocks, flows, spells and the ledger
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import mesa
+import numpy as np
+
+from . import rules
+from .calendar import Calendar, MonthInfo
+from .ledger import Ledger
+from .policies import World, build_policies
+from .policies.brokers import BrokerProgram
+from .policies.liaison import Liaison
+from .policies.love_jobs import LoveJobs
+from .policies.subsidy import Subsidy
+from .policies.training import Training
+from .policies.transport import Transport
+from .recorder import Recorder
+from .schema import Scenario
+from .spells import SpellLog
+from .streams import Streams
+from .world import build_world
+
+DECISIONS = (
+    "festival_visit",
+    "festival",
+    "travel",
+    "local",
+    "depart",
+    "destination",
+    "quit",
+    "quit_outcome",
+    "secret",
+    "give_up",
+    "prd",
+    "other",
+    "promote",
+    "training",
+    "accept",
+)
+
+
+@dataclass
+class Month:
+    """What one step knows: calendar facts, per-worker draws, lookup tables."""
+
+    info: MonthInfo
+    u: dict[str, np.ndarray]
+    p_depart_home: np.ndarray  # [county, poor]
+    p_depart_local: np.ndarray  # [county, poor]
+    p_ningbo: np.ndarray  # [county, poor, organized]
+    organized_open: np.ndarray  # [county] seats on offer this month
+    want_ningbo: list = field(default_factory=list)
+
+
+class LaborModel(mesa.Model):
+    """Base of both engines: scenario, streams, calendar, policies, recorders.
+
+    Args:
+        scenario: A validated scenario.
+        seed: Run seed; defaults to the scenario's seed. Stored as `self.seed`.
+    """
+
+    engine = "base"
+
+    def __init__(self, scenario: Scenario, seed: int | None = None) -> None:
+        seed = scenario.seed if seed is None else int(seed)
+        super().__init__(rng=seed)
+        self.seed = seed
+        self.sc = scenario
+        self.b = scenario.behavior
+        self.streams = Streams(seed)
+        self.calendar = Calendar(scenario)
+        self.world = build_world(scenario, self.streams)
+        self.scale = self.world.scale
+        self.ledger = Ledger()
+        self.spells = SpellLog()
+        self.recorder = Recorder(len(self.world.county_names), self.scale)
+        self.t = 0
+        self.labels = [self.calendar.info(s).label for s in range(scenario.calendar.months)]
+
+    def _build_policies(self, n_workers: int) -> None:
+        w = World(self.world.county_names, self.world.district_names, self.scale, self.calendar, self.ledger, n_workers)
+        self.policies = build_policies(self.sc, w)
+        by = lambda cls: [p for p in self.policies.values() if isinstance(p, cls)]  # noqa: E731
+        self.subsidies: list[Subsidy] = by(Subsidy)
+        self.trainings: list[Training] = by(Training)
+        self.liaisons: list[Liaison] = by(Liaison)
+        self.transports: list[Transport] = by(Transport)
+        self.love_jobs: list[LoveJobs] = by(LoveJobs)
+        self.broker_programs: list[BrokerProgram] = by(BrokerProgram)
+
+    # ---- the step, in the order of design.md -------------------------------------
+    def step(self) -> None:
+        """One month."""
+        m = self.open_month(self.t)
+        self.calendar_phase(m)
+        self.policy_phase(m)
+        self.employer_phase(m)
+        self.broker_phase(m)
+        self.decide_phase(m)
+        self.match_phase(m)
+        self.record_phase(m)
+        self.t += 1
+        self.running = self.t < self.sc.calendar.months
+
+    def run(self, progress=None) -> None:
+        """Run every month of the scenario; `progress(step)` is called after each."""
+        while self.t < self.sc.calendar.months:
+            self.step()
+            if progress:
+                progress(self.t)
+
+    # ---- shared pieces ---------------------------------------------------------
+    def open_month(self, step: int) -> Month:
+        """Calendar facts, this month's draws (one uniform per worker per decision)
+        and the lookup tables of the rules that depend only on county and group."""
+        info = self.calendar.info(step)
+        n = self.n_workers
+        u = {name: self.streams.monthly(name, step, n) for name in DECISIONS}
+        for tp in self.transports:
+            tp.open_month(step, self.streams.monthly(f"seats:{tp.name}", step, 1)[0])
+        organized = np.zeros(len(self.world.county_names), dtype=bool)
+        for tp in self.transports:
+            if tp.seats_left > 0:
+                organized |= tp.eligible(np.arange(len(organized)), np.ones(len(organized), bool))
+        return Month(info, u, *self._lookup_tables(info, organized), organized)
+
+    def _lookup_tables(self, info: MonthInfo, organized: np.ndarray):
+        w, dp = self.world, self.b.departure
+        nc = len(w.county_names)
+        county = np.repeat(np.arange(nc), 2)
+        poor = np.tile([False, True], nc)
+        best = np.maximum(self.mean_ningbo_wage(), self.sc.places.prd.wage_yuan_month)
+        p_home = rules.departure_prob(best, w.home_income[county], poor, info.month_of_year, dp).reshape(nc, 2)
+        p_local = rules.departure_prob(
+            best, w.local_wage[county], poor, info.month_of_year, dp, base=dp.p_depart_local_month
+        ).reshape(nc, 2)
+        prd = self.sc.places.prd
+        p_n = np.stack(
+            [
+                rules.p_choose_ningbo(
+                    self.mean_ningbo_wage(),
+                    prd.wage_yuan_month,
+                    w.hours_ningbo[county],
+                    prd.travel_hours,
+                    poor,
+                    org & organized[county],
+                    dp,
+                ).reshape(nc, 2)
+                for org in (False, True)
+            ],
+            axis=-1,
+        )
+        return p_home, p_local, p_n
+
+    def mean_ningbo_wage(self) -> float:
+        """Slot-weighted mean wage of the firms (what a worker at home expects)."""
+        f = self.world.firms
+        return float((f.wage * f.slots).sum() / max(f.slots.sum(), 1))
+
+    def firm_capacity(self, step: int) -> np.ndarray:
+        """Jobs open to Qianxinan workers this month: slots x seasonal demand x shocks."""
+        f = self.world.firms
+        sectors = self.sc.places.sectors
+        moy = self.calendar.info(step).month_of_year
+        mult = np.array(
+            [sectors[s].seasonal_demand[moy - 1] * self.calendar.demand_multiplier(s, step) for s in f.sector]
+        )
+        return np.floor(f.slots * mult + 0.5).astype(np.int64)
+
+    def match_weights(self, skill: float, county: int, organized: bool, vac: np.ndarray) -> np.ndarray:
+        """Unnormalized choice weights over firms for one seeker (design.md step 6)."""
+        mt, f = self.b.matching, self.world.firms
+        bonus = mt.organized_pairing_bonus if organized else mt.pairing_bonus
+        score = bonus * (f.district == self.world.paired_district[county])
+        score = score - mt.mismatch_penalty * rules.skill_mismatch(skill, f.skill_required)
+        score = score + mt.wage_beta * np.log(f.wage / 5000.0)
+        return vac * np.exp(score)
+
+    def own_travel_ok(self, m: Month, idx) -> np.ndarray:
+        """Whether travel on one's own is allowed for these workers this month."""
+        return m.u["travel"][idx] < m.info.own_travel_share
+
+    def book_seat(self, step: int, county: int, poor: bool) -> bool:
+        """Book a seat on any organized transport that serves this worker."""
+        for tp in self.transports:
+            if tp.book(step, np.array([county]), np.array([poor]))[0]:
+                return True
+        return False

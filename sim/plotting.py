@@ -1,0 +1,97 @@
+"""Figures drawn from tidy tables (never from a live model)."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from .metrics.budget import cumulative_by_policy  # noqa: E402
+
+
+def retention_figure(ret: pd.DataFrame, measure: str = "ningbo", groups=("all", "poor", "unsupported")):
+    """Kaplan-Meier retention of all arrivals, by group, with 95% bands."""
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    for g in groups:
+        d = ret[(ret.cohort == "all") & (ret.group == g) & (ret.measure == measure)]
+        if d.empty:
+            continue
+        ax.step(d["month"], d["survival"], where="post", label=f"{g} (n={int(d['n'].iloc[0])})")
+        ax.fill_between(d["month"], d["lo"], d["hi"], step="post", alpha=0.2)
+    what = "in Ningbo" if measure == "ningbo" else "in first job"
+    ax.set(
+        xlabel="months since arrival",
+        ylabel=f"share still {what}",
+        ylim=(0, 1.02),
+        title=f"Retention {what} (Kaplan-Meier, 95% band)",
+    )
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def flows_figure(monthly: pd.DataFrame):
+    """Monthly outflow (departures, arrivals in Ningbo) and return flow (回流)."""
+    m = monthly.groupby("month", sort=True)[
+        ["departures", "arrivals_ningbo", "return_home", "quits", "festival_visits"]
+    ].sum()
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    for col, label in [
+        ("departures", "departures from home"),
+        ("arrivals_ningbo", "arrivals in Ningbo"),
+        ("return_home", "return flow home from Ningbo"),
+        ("quits", "quits in Ningbo"),
+    ]:
+        ax.plot(range(len(m)), m[col], marker=".", label=label)
+    ax.set_xticks(range(len(m)), m.index, rotation=90, fontsize=7)
+    ax.set(ylabel="people per month", title="Outflow and return flow")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def stocks_figure(monthly: pd.DataFrame):
+    """People by place each month."""
+    cols = ["home", "local_job", "ningbo_seeking", "ningbo_job", "prd", "other_region", "festival_visit"]
+    m = monthly.groupby("month", sort=True)[cols].sum()
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    ax.stackplot(range(len(m)), m.T.values, labels=cols)
+    ax.set_xticks(range(len(m)), m.index, rotation=90, fontsize=7)
+    ax.set(ylabel="people", title="Where the mobile labor pool is")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1, 1))
+    fig.tight_layout()
+    return fig
+
+
+def budget_figure(budget: pd.DataFrame, months: list[str]):
+    """Cumulative budget by policy (million yuan)."""
+    cum = cumulative_by_policy(budget, months) / 1e6
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    if not cum.empty and len(cum.columns):
+        ax.stackplot(range(len(cum)), cum.T.values, labels=list(cum.columns))
+        ax.legend(fontsize=7, loc="upper left")
+    ax.set_xticks(range(len(months)), months, rotation=90, fontsize=7)
+    ax.set(ylabel="million yuan (cumulative)", title="Cumulative budget by policy")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def all_figures(tables: dict[str, pd.DataFrame], months: list[str]) -> dict[str, object]:
+    """Every standard figure of a run, by file stem."""
+    return {
+        "retention_ningbo": retention_figure(tables["retention"], "ningbo"),
+        "retention_first_job": retention_figure(tables["retention"], "first_job"),
+        "flows": flows_figure(tables["monthly"]),
+        "stocks": stocks_figure(tables["monthly"]),
+        "budget_cumulative": budget_figure(tables["budget"], months),
+    }
+
+
+def close(fig) -> None:
+    """Free a figure."""
+    plt.close(fig)

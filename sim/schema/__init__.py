@@ -1,0 +1,31 @@
+"""Typed scenario schema (pydantic 2). Unknown keys are errors."""
+
+from .behavior import Behavior
+from .places import SECTORS, Calendar, County, Places
+from .policies import (
+    BrokerPolicy,
+    LiaisonPolicy,
+    LoveJobsPolicy,
+    Policy,
+    SubsidyPolicy,
+    TrainingPolicy,
+    TransportPolicy,
+)
+from .scenario import Population, Scenario
+
+__all__ = [
+    "Behavior",
+    "SECTORS",
+    "Calendar",
+    "County",
+    "Places",
+    "BrokerPolicy",
+    "LiaisonPolicy",
+    "LoveJobsPolicy",
+    "Policy",
+    "SubsidyPolicy",
+    "TrainingPolicy",
+    "TransportPolicy",
+    "Population",
+    "Scenario",
+]

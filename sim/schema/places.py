@@ -1,0 +1,139 @@
+"""Places: the eight Qianxinan counties, the Ningbo districts and their firms,
+and the competing destinations (Pearl River Delta, local jobs).
+
+Figures from domain.md carry their source in the scenario files.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, model_validator
+
+from .base import Month, Prob, Strict, Yuan, fail
+
+SECTORS = (
+    "electrical_machinery",
+    "small_appliances",
+    "stationery_plastics",
+    "textiles_garments",
+    "auto_parts",
+)
+
+
+class County(Strict):
+    """A sending county of Qianxinan prefecture.
+
+    Attributes:
+        population: Residents at end-2018 (domain.md, Places table).
+        mobile_pool_share: Share of residents in the mobile labor pool the model follows.
+        poor_share: Share of the pool from registered-poor households.
+        home_income_yuan_month: Farm income per worker at home.
+        local_wage_yuan_month: Local non-farm wage.
+        paired_district: The Ningbo district paired with this county.
+        travel_hours_ningbo: Door-to-door travel time to Ningbo.
+    """
+
+    population: Annotated[int, Field(gt=0)]
+    mobile_pool_share: Prob
+    poor_share: Prob
+    home_income_yuan_month: Yuan
+    local_wage_yuan_month: Yuan
+    paired_district: str
+    travel_hours_ningbo: Annotated[float, Field(gt=0)]
+    source: str = ""
+
+
+class SectorFirms(Strict):
+    """Firms of one sector in one district that take Qianxinan workers."""
+
+    firms: Annotated[int, Field(ge=0)]
+    jobs_per_firm: Annotated[int, Field(ge=0)]
+    wage_yuan_month: Yuan
+
+
+class District(Strict):
+    """A Ningbo district and its firms by sector."""
+
+    sectors: dict[str, SectorFirms]
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _known_sectors(self) -> District:
+        for s in self.sectors:
+            if s not in SECTORS:
+                raise fail(f"sectors.{s}", "an unknown sector", ", ".join(SECTORS))
+        return self
+
+
+class Sector(Strict):
+    """Skill a sector asks for (0 = none, 1 = skilled) and its seasonal demand."""
+
+    skill_required: Prob
+    seasonal_demand: Annotated[list[Annotated[float, Field(ge=0, le=3)]], Field(min_length=12, max_length=12)] = [
+        1.0
+    ] * 12
+
+
+class PRD(Strict):
+    """The Pearl River Delta, the main competing destination."""
+
+    wage_yuan_month: Yuan
+    travel_hours: Annotated[float, Field(gt=0)]
+    source: str = ""
+
+
+class Places(Strict):
+    """All places of the model."""
+
+    counties: Annotated[dict[str, County], Field(min_length=1)]
+    districts: Annotated[dict[str, District], Field(min_length=1)]
+    sectors: dict[str, Sector]
+    prd: PRD
+
+    @model_validator(mode="after")
+    def _pairings_exist(self) -> Places:
+        for name, c in self.counties.items():
+            if c.paired_district not in self.districts:
+                raise fail(
+                    f"counties.{name}.paired_district",
+                    repr(c.paired_district),
+                    "a district under places.districts: " + ", ".join(self.districts),
+                )
+        used = {s for d in self.districts.values() for s in d.sectors}
+        missing = used - set(self.sectors)
+        if missing:
+            raise fail("sectors", f"no entry for {sorted(missing)}", "an entry for every sector the districts use")
+        return self
+
+
+class Lockdown(Strict):
+    """A month in which travel on one's own is restricted (2020 COVID lockdown)."""
+
+    month: Month
+    own_travel_share: Prob = 0.0
+
+
+class DemandShock(Strict):
+    """Sector demand multiplied by `multiplier` from `start` to `end` (inclusive)."""
+
+    sector: str
+    start: Month
+    end: Month
+    multiplier: Annotated[float, Field(ge=0, le=3)]
+
+
+class Calendar(Strict):
+    """Run window and calendar events.
+
+    Attributes:
+        start: First simulated month.
+        months: Number of monthly steps.
+        spring_festival_month: Month of year of Spring Festival, by year.
+        lockdown: Lockdown months.
+    """
+
+    start: Month
+    months: Annotated[int, Field(ge=1, le=600)]
+    spring_festival_month: dict[int, Annotated[int, Field(ge=1, le=12)]] = {}
+    lockdown: list[Lockdown] = []

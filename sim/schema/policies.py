@@ -1,0 +1,109 @@
+"""Policy levers: what a policy question may change.
+
+Each policy has a start and end month, an eligibility rule, a payer and an
+optional budget cap that binds inside the run.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from .base import Month, People, Prob, Strict, Yuan, fail
+
+Payer = Literal["sending_county", "ningbo", "central"]
+
+
+class Eligibility(Strict):
+    """Who a policy serves. Empty lists mean everyone."""
+
+    poor_only: bool = False
+    counties: list[str] = []
+    districts: list[str] = []
+    first_time_only: bool = False
+
+
+class PolicyBase(Strict):
+    """Fields every policy has."""
+
+    enabled: bool = True
+    start: Month | None = None
+    end: Month | None = None
+    payer: Payer = "ningbo"
+    eligibility: Eligibility = Eligibility()
+    budget_cap_yuan: Yuan | None = None
+    cap_period: Literal["run", "year"] = "run"
+    on_cap: Literal["stop", "queue"] = "stop"
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> PolicyBase:
+        if self.start and self.end and self.end < self.start:
+            raise fail("end", self.end, f"a month not before start ({self.start})")
+        return self
+
+
+class SubsidyPolicy(PolicyBase):
+    """Stable-employment subsidy: pays `schedule_yuan[k]` to an eligible worker in
+    the k-th month of a Ningbo job (k from 0), and a one-off transport bonus after
+    `transport_bonus_after_months` months of stable work."""
+
+    type: Literal["subsidy"]
+    schedule_yuan: Annotated[list[Yuan], Field(max_length=60)] = []
+    transport_bonus_yuan: Yuan = 0.0
+    transport_bonus_after_months: Annotated[int, Field(ge=1, le=60)] = 3
+
+
+class TrainingPolicy(PolicyBase):
+    """Training: a `coverage` share of eligible new arrivals is trained, before
+    departure (organized recruits) or in the firm (any newcomer)."""
+
+    type: Literal["training"]
+    stage: Literal["pre_departure", "in_firm"] = "in_firm"
+    coverage: Prob = 0.5
+    cost_yuan_per_trainee: Yuan = 0.0
+
+
+class LiaisonPolicy(PolicyBase):
+    """Resident liaison staff: each follows up to `workers_per_liaison` workers."""
+
+    type: Literal["liaison"]
+    staff: People = 0
+    workers_per_liaison: Annotated[int, Field(ge=1)] = 100
+    salary_yuan_month: Yuan = 0.0
+
+
+class TransportPolicy(PolicyBase):
+    """Organized transport: chartered seats from the counties to the firms. The
+    only way out in lockdown months."""
+
+    type: Literal["transport"]
+    seats_per_month: People = 0
+    cost_yuan_per_seat: Yuan = 0.0
+
+
+class LoveJobsPolicy(PolicyBase):
+    """Love jobs reserved for registered-poor workers, pay topped up to a floor."""
+
+    type: Literal["love_jobs"]
+    quota_jobs: People = 0
+    wage_floor_yuan_month: Yuan = 0.0
+
+
+class BrokerPolicy(PolicyBase):
+    """Queen-bee brokers recruit in their home counties and follow recruits up."""
+
+    type: Literal["brokers"]
+    n_brokers: People = 0
+    capacity_people_month: Annotated[float, Field(ge=0, le=1000)] = 5.0
+    p_accept: Prob = 0.3
+    p_accept_poor: Prob = 0.3
+    fee_yuan_per_follow_up_month: Yuan = 0.0
+    follow_up_months: Annotated[int, Field(ge=0, le=60)] = 5
+
+
+Policy = Annotated[
+    SubsidyPolicy | TrainingPolicy | LiaisonPolicy | TransportPolicy | LoveJobsPolicy | BrokerPolicy,
+    Field(discriminator="type"),
+]

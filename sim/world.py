@@ -1,0 +1,104 @@
+"""Static facts of a run built from the scenario: counties, districts, firms,
+and the initial population as columns. Both engines start from these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import rules
+from .schema import Scenario
+from .states import HOME, JOB, LOCAL, PRD
+from .streams import Streams
+
+
+@dataclass
+class Firms:
+    """Employers as columns (the engines wrap them in `Employer` agents)."""
+
+    district: np.ndarray  # int
+    sector: list[str]
+    skill_required: np.ndarray
+    wage: np.ndarray  # yuan per month
+    slots: np.ndarray  # jobs, in agents
+
+
+@dataclass
+class WorldSpec:
+    """Everything static the engines need."""
+
+    county_names: list[str]
+    district_names: list[str]
+    home_income: np.ndarray
+    local_wage: np.ndarray
+    paired_district: np.ndarray
+    hours_ningbo: np.ndarray
+    firms: Firms
+    scale: float
+
+
+def build_world(sc: Scenario, streams: Streams) -> WorldSpec:
+    """Counties, districts and firms (firm slots rounded to agents stochastically)."""
+    counties = list(sc.places.counties)
+    districts = list(sc.places.districts)
+    cs = sc.places.counties.values()
+    scale = sc.population.people_per_agent
+    dist, sector, req, wage, jobs = [], [], [], [], []
+    for di, dname in enumerate(districts):
+        for sname, f in sc.places.districts[dname].sectors.items():
+            for _ in range(f.firms):
+                dist.append(di)
+                sector.append(sname)
+                req.append(sc.places.sectors[sname].skill_required)
+                wage.append(f.wage_yuan_month)
+                jobs.append(f.jobs_per_firm)
+    u = streams["init_firms"].random(len(jobs))
+    slots = rules.stochastic_round(np.array(jobs, dtype=float) / scale, u)
+    firms = Firms(np.array(dist, dtype=np.int64), sector, np.array(req), np.array(wage, dtype=float), slots)
+    return WorldSpec(
+        county_names=counties,
+        district_names=districts,
+        home_income=np.array([c.home_income_yuan_month for c in cs], dtype=float),
+        local_wage=np.array([c.local_wage_yuan_month for c in cs], dtype=float),
+        paired_district=np.array([districts.index(c.paired_district) for c in cs]),
+        hours_ningbo=np.array([c.travel_hours_ningbo for c in cs], dtype=float),
+        firms=firms,
+        scale=scale,
+    )
+
+
+def initial_workers(sc: Scenario, world: WorldSpec, streams: Streams) -> dict[str, np.ndarray]:
+    """The pool at the start month as columns: county, poor, skill, place, firm, tenure.
+
+    Rule: each county contributes population * mobile_pool_share / people_per_agent
+    agents; registered-poor status by the county's poor_share; skill ~ Normal
+    (skill_mean + poor_skill_shift if poor, skill_sd) clipped to [0, 1]; place by
+    `initial_places`; workers initially in Ningbo fill random firm slots and have
+    1-24 months of tenure (ASSUMPTION).
+    """
+    rng = streams["init_workers"]
+    b = sc.behavior
+    n_by = [int(round(c.population * c.mobile_pool_share / world.scale)) for c in sc.places.counties.values()]
+    n = int(sum(n_by))
+    if n > sc.population.max_agents:
+        raise ValueError(f"{n} agents exceed population.max_agents={sc.population.max_agents}")
+    county = np.repeat(np.arange(len(n_by)), n_by).astype(np.int8)
+    poor_share = np.array([c.poor_share for c in sc.places.counties.values()])
+    poor = rng.random(n) < poor_share[county]
+    skill = np.clip(rng.normal(b.skill_mean + b.poor_skill_shift * poor, b.skill_sd), 0.0, 1.0)
+    shares = sc.population.initial_places
+    codes = {"home": HOME, "local": LOCAL, "ningbo": JOB, "prd": PRD}
+    labels = list(shares)
+    cum = np.cumsum([shares[k] for k in labels])
+    pick = np.minimum(np.searchsorted(cum, rng.random(n), side="right"), len(labels) - 1)
+    place = np.array([codes[k] for k in labels], dtype=np.int8)[pick]
+    firm = np.full(n, -1, dtype=np.int32)
+    in_ningbo = np.flatnonzero(place == JOB)
+    seats = np.repeat(np.arange(len(world.firms.slots)), world.firms.slots)
+    rng.shuffle(seats)
+    take = min(len(in_ningbo), len(seats))
+    firm[in_ningbo[:take]] = seats[:take]
+    place[in_ningbo[take:]] = HOME  # no slot left for them
+    tenure = np.where(firm >= 0, rng.integers(1, 25, n), 0).astype(np.int16)
+    return {"county": county, "poor": poor, "skill": skill, "place": place, "firm": firm, "tenure": tenure}
