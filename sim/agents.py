@@ -32,6 +32,7 @@ class Employer(mesa.Agent):
         self.wage = float(f.wage[index])
         self.skill_required = float(f.skill_required[index])
         self.slots = int(f.slots[index])
+        self.market = bool(f.market[index])
         self.love_slots = 0
         self.filled = 0
         self.love_filled = 0

@@ -64,6 +64,7 @@ class Month:
     p_depart_local: np.ndarray  # [county, poor]
     p_ningbo: np.ndarray  # [county, poor, organized]
     organized_open: np.ndarray  # [county] seats on offer this month
+    job_chance: float  # chance of a Ningbo job as seen from home (rules.job_chance)
     want_ningbo: list = field(default_factory=list)
 
 
@@ -138,9 +139,18 @@ class LaborModel(mesa.Model):
         for tp in self.transports:
             if tp.seats_left > 0:
                 organized |= tp.eligible(np.arange(len(organized)), np.ones(len(organized), bool))
-        return Month(info, u, *self._lookup_tables(info, organized), organized)
+        chance = self._smooth_chance(float(rules.job_chance(*self.job_market())))
+        return Month(info, u, *self._lookup_tables(info, organized, chance), organized, chance)
 
-    def _lookup_tables(self, info: MonthInfo, organized: np.ndarray):
+    def _smooth_chance(self, raw: float) -> float:
+        """News of open jobs travels with a lag: the chance seen from home moves
+        halfway towards this month's value (behavior.departure.job_news_weight)."""
+        prev = getattr(self, "_chance", raw)
+        w = self.b.departure.job_news_weight
+        self._chance = (1 - w) * prev + w * raw
+        return self._chance
+
+    def _lookup_tables(self, info: MonthInfo, organized: np.ndarray, chance: float):
         w, dp = self.world, self.b.departure
         nc = len(w.county_names)
         county = np.repeat(np.arange(nc), 2)
@@ -161,6 +171,7 @@ class LaborModel(mesa.Model):
                     poor,
                     org & organized[county],
                     dp,
+                    chance,
                 ).reshape(nc, 2)
                 for org in (False, True)
             ],
@@ -169,7 +180,7 @@ class LaborModel(mesa.Model):
         return p_home, p_local, p_n
 
     def mean_ningbo_wage(self) -> float:
-        """Slot-weighted mean wage of the firms (what a worker at home expects)."""
+        """Slot-weighted mean wage of Ningbo jobs (what a worker at home expects)."""
         f = self.world.firms
         return float((f.wage * f.slots).sum() / max(f.slots.sum(), 1))
 
@@ -184,10 +195,12 @@ class LaborModel(mesa.Model):
         return np.floor(f.slots * mult + 0.5).astype(np.int64)
 
     def match_weights(self, skill: float, county: int, organized: bool, vac: np.ndarray) -> np.ndarray:
-        """Unnormalized choice weights over firms for one seeker (design.md step 6)."""
+        """Unnormalized choice weights over firms for one seeker (design.md step 6);
+        `organized` is true for organized-transport and broker recruits."""
         mt, f = self.b.matching, self.world.firms
         bonus = mt.organized_pairing_bonus if organized else mt.pairing_bonus
         score = bonus * (f.district == self.world.paired_district[county])
+        score = score + (mt.program_firm_bonus if organized else 0.0) * ~f.market
         score = score - mt.mismatch_penalty * rules.skill_mismatch(skill, f.skill_required)
         score = score + mt.wage_beta * np.log(f.wage / 5000.0)
         return vac * np.exp(score)

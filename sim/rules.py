@@ -75,14 +75,23 @@ def departure_prob(best_wage_away, home_income, poor, month_of_year, dp: Departu
     return np.clip(p, 0.0, 1.0)
 
 
-def p_choose_ningbo(wage_ningbo, wage_prd, hours_ningbo, hours_prd, poor, organized, dp: Departure):
+def job_chance(vacancies, seekers):
+    """Chance of finding a Ningbo job as workers at home see it: open jobs over open
+    jobs plus job seekers already there (0 when there are no open jobs)."""
+    v = np.asarray(vacancies, dtype=np.float64)
+    return np.where(v > 0, v / np.maximum(v + np.asarray(seekers), 1e-9), 0.0)
+
+
+def p_choose_ningbo(wage_ningbo, wage_prd, hours_ningbo, hours_prd, poor, organized, dp: Departure, chance=1.0):
     """Probability that a departing worker chooses Ningbo over the PRD (binary logit).
 
-    U_d = beta_log_wage*log(wage_d) - beta_travel_hour*hours_d + info_d, with
-    Ningbo's information raised for registered-poor workers (targeted HR-company
-    recruitment) and when organized transport is on offer.
+    U_d = beta_log_wage*log(expected wage_d) - beta_travel_hour*hours_d + info_d;
+    Ningbo's expected wage is its wage times the chance of finding a job there
+    (floored at 1%); Ningbo's information is raised for registered-poor workers
+    (targeted HR-company recruitment) and when organized transport is on offer.
     """
-    u_n = dp.beta_log_wage * np.log(wage_ningbo) - dp.beta_travel_hour * np.asarray(hours_ningbo) + dp.ningbo_info
+    expected = np.asarray(wage_ningbo) * np.maximum(chance, 0.01)
+    u_n = dp.beta_log_wage * np.log(expected) - dp.beta_travel_hour * np.asarray(hours_ningbo) + dp.ningbo_info
     u_n = u_n + np.where(poor, dp.poor_ningbo_info, 0.0) + np.where(organized, dp.organized_info, 0.0)
     u_p = dp.beta_log_wage * np.log(wage_prd) - dp.beta_travel_hour * np.asarray(hours_prd) + dp.prd_info
     return 1.0 / (1.0 + np.exp(u_p - u_n))

@@ -22,6 +22,7 @@ class Firms:
     skill_required: np.ndarray
     wage: np.ndarray  # yuan per month
     slots: np.ndarray  # jobs, in agents
+    market: np.ndarray  # True for the open-market pool of a district
 
 
 @dataclass
@@ -53,9 +54,26 @@ def build_world(sc: Scenario, streams: Streams) -> WorldSpec:
                 req.append(sc.places.sectors[sname].skill_required)
                 wage.append(f.wage_yuan_month)
                 jobs.append(f.jobs_per_firm)
+    market = [False] * len(jobs)
+    om = sc.places.open_market
+    if om.jobs_per_district:
+        for di in range(len(districts)):
+            dist.append(di)
+            sector.append(om.sector)
+            req.append(sc.places.sectors[om.sector].skill_required)
+            wage.append(om.wage_yuan_month)
+            jobs.append(om.jobs_per_district)
+            market.append(True)
     u = streams["init_firms"].random(len(jobs))
     slots = rules.stochastic_round(np.array(jobs, dtype=float) / scale, u)
-    firms = Firms(np.array(dist, dtype=np.int64), sector, np.array(req), np.array(wage, dtype=float), slots)
+    firms = Firms(
+        np.array(dist, dtype=np.int64),
+        sector,
+        np.array(req),
+        np.array(wage, dtype=float),
+        slots,
+        np.array(market, bool),
+    )
     return WorldSpec(
         county_names=counties,
         district_names=districts,
@@ -95,7 +113,7 @@ def initial_workers(sc: Scenario, world: WorldSpec, streams: Streams) -> dict[st
     place = np.array([codes[k] for k in labels], dtype=np.int8)[pick]
     firm = np.full(n, -1, dtype=np.int32)
     in_ningbo = np.flatnonzero(place == JOB)
-    seats = np.repeat(np.arange(len(world.firms.slots)), world.firms.slots)
+    seats = np.repeat(np.arange(len(world.firms.slots)), world.firms.slots)  # program and market jobs alike
     rng.shuffle(seats)
     take = min(len(in_ningbo), len(seats))
     firm[in_ningbo[:take]] = seats[:take]

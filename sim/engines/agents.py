@@ -76,6 +76,11 @@ class AgentsModel(LaborModel):
             "firm_wage": np.array([w.firm.wage if w.firm else 0.0 for w in ws]),
         }
 
+    def job_market(self) -> tuple[int, int]:
+        """(open jobs, job seekers in Ningbo), in agents, as of the last month's end."""
+        vac = sum(sum(e.vacancies()) for e in self.employers)
+        return vac, sum(1 for w in self.workers if w.place == SEEKING)
+
     def final_subsidy(self, step: int, w: Worker) -> None:
         """Open quit: pay the final month of every subsidy the worker is in."""
         for s in self.subsidies:
@@ -129,7 +134,8 @@ class AgentsModel(LaborModel):
             e.capacity = int(cap[e.index])
 
     def broker_phase(self, m: Month) -> None:
-        """Brokers recruit at home; experienced workers become brokers."""
+        """Brokers recruit at home (as many as the jobs they can see allow);
+        experienced workers become brokers."""
         step = m.info.step
         for bp in self.broker_programs:
             if not bp.active(step):
@@ -144,7 +150,7 @@ class AgentsModel(LaborModel):
                 for w in b.recruit(
                     m,
                     homes.get(b.county, []),
-                    bp.cfg.capacity_people_month,
+                    bp.cfg.capacity_people_month * m.job_chance,
                     (bp.cfg.p_accept, bp.cfg.p_accept_poor),
                     u_cap[b.bidx],
                 ):
@@ -224,7 +230,7 @@ class AgentsModel(LaborModel):
         hired = []
         for w in seekers:
             avail = vac[:, 0] + (vac[:, 1] if w.poor else 0.0)
-            weights = self.match_weights(w.skill, w.county, w.organized, avail)
+            weights = self.match_weights(w.skill, w.county, w.organized or w.broker, avail)
             total = weights.sum()
             if total <= 0:
                 continue

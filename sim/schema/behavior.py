@@ -66,7 +66,9 @@ class Departure(Strict):
 
     Monthly departure hazard = p_depart_month * (best wage away / home income)
     ** wage_elasticity * seasonal[month]. Destination: logit over Ningbo and the
-    PRD with utilities beta_log_wage*log(wage) - beta_travel_hour*hours + info.
+    PRD with utilities beta_log_wage*log(expected wage) - beta_travel_hour*hours
+    + info; Ningbo's expected wage counts the chance of finding a job, which news
+    from Ningbo updates with weight `job_news_weight` each month. ASSUMPTION.
     """
 
     p_depart_home_month: Prob = 0.02
@@ -80,6 +82,7 @@ class Departure(Strict):
     prd_info: Annotated[float, Field(ge=-10, le=10)] = 0.0
     poor_ningbo_info: Annotated[float, Field(ge=-10, le=10)] = 0.5
     organized_info: Annotated[float, Field(ge=-10, le=10)] = 0.5
+    job_news_weight: Prob = 0.5
 
 
 class Away(Strict):
@@ -100,16 +103,18 @@ class Brokers(Strict):
     """Promotion of experienced workers to team leaders and brokers (ASSUMPTION)."""
 
     promote_min_tenure_months: Annotated[int, Field(ge=1)] = 12
-    p_promote_month: Prob = 0.002
+    p_promote_month: Prob = 0.0002
 
 
 class Matching(Strict):
     """Job choice in Ningbo: a seeker picks a firm with probability proportional to
     its vacancies times exp(score), score = pairing bonus (county's paired district)
+    + program_firm_bonus for organized and broker recruits at program firms
     - mismatch_penalty * skill mismatch + wage_beta * log(wage / 5000). ASSUMPTION."""
 
     pairing_bonus: Annotated[float, Field(ge=0, le=20)] = 1.0
     organized_pairing_bonus: Annotated[float, Field(ge=0, le=20)] = 2.0
+    program_firm_bonus: Annotated[float, Field(ge=0, le=20)] = 2.0
     mismatch_penalty: Annotated[float, Field(ge=0, le=50)] = 3.0
     wage_beta: Annotated[float, Field(ge=0, le=50)] = 2.0
 

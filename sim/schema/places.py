@@ -18,6 +18,7 @@ SECTORS = (
     "stationery_plastics",
     "textiles_garments",
     "auto_parts",
+    "general_manufacturing",
 )
 
 
@@ -83,6 +84,16 @@ class PRD(Strict):
     source: str = ""
 
 
+class OpenMarket(Strict):
+    """Jobs in Ningbo firms outside the program, open to workers who find them on
+    their own: one pool per district (an `Employer` agent each)."""
+
+    jobs_per_district: Annotated[int, Field(ge=0)] = 0
+    wage_yuan_month: Yuan = 4800.0
+    sector: str = "general_manufacturing"
+    source: str = ""
+
+
 class Places(Strict):
     """All places of the model."""
 
@@ -90,6 +101,7 @@ class Places(Strict):
     districts: Annotated[dict[str, District], Field(min_length=1)]
     sectors: dict[str, Sector]
     prd: PRD
+    open_market: OpenMarket = OpenMarket()
 
     @model_validator(mode="after")
     def _pairings_exist(self) -> Places:
@@ -101,6 +113,8 @@ class Places(Strict):
                     "a district under places.districts: " + ", ".join(self.districts),
                 )
         used = {s for d in self.districts.values() for s in d.sectors}
+        if self.open_market.jobs_per_district:
+            used.add(self.open_market.sector)
         missing = used - set(self.sectors)
         if missing:
             raise fail("sectors", f"no entry for {sorted(missing)}", "an entry for every sector the districts use")

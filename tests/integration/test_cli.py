@@ -1,0 +1,68 @@
+"""End-to-end command line: a small run writes a complete folder; bad input writes nothing."""
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from sim.cli import main
+
+
+def test_small_run_writes_complete_results_folder(tmp_path, capsys):
+    code = main(["run", "teaching_small", "--months", "6", "--seed", "5", "--out", str(tmp_path), "--quiet"])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "T1" in out and "arrivals_ningbo_jan_may_2020" in out
+    (folder,) = list((tmp_path / "teaching_small").iterdir())
+    names = {p.name for p in folder.iterdir()}
+    assert {
+        "manifest.json",
+        "monthly.csv",
+        "retention.csv",
+        "budget.csv",
+        "targets.csv",
+        "summary.json",
+        "spells.parquet",
+        "figures",
+    } <= names
+    figs = {p.name for p in (folder / "figures").iterdir()}
+    assert {"retention_ningbo.png", "flows.png", "budget_cumulative.png"} <= figs
+    man = json.loads((folder / "manifest.json").read_text())
+    assert man["seed"] == 5 and man["engine"] == "agents" and man["scenario"]["calendar"]["months"] == 6
+    assert man["wall_seconds"] > 0 and man["package_version"]
+    monthly = pd.read_csv(folder / "monthly.csv")
+    assert monthly["month"].nunique() == 6
+    assert not [p for p in (tmp_path / "teaching_small").iterdir() if p.name.startswith(".tmp")]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "behaviour: {}\n",
+        "behavior: {quit_outcome: {secret: 1.7}}\n",
+        "policies: {liaison: {staff: -5}}\n",
+        "calendar: {months: twelve}\n",
+        "calendar: {months: 12\n",
+    ],
+)
+def test_bad_input_exit_2_no_traceback_nothing_written(tmp_path, extra):
+    from tests.conftest import SCENARIOS
+
+    p = tmp_path / "bad.yaml"
+    p.write_text(f"extends: {SCENARIOS / 'teaching_small.yaml'}\nname: bad\n{extra}")
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, "-m", "sim", "run", str(p), "--out", str(out)], capture_output=True, text=True)
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr and r.stderr.startswith("laborsim: error: ")
+    assert str(p) in r.stderr
+    assert not out.exists()
+
+
+def test_validate_and_bad_cli_value(tmp_path, capsys):
+    assert main(["validate", "baseline_2020"]) == 0
+    assert "valid" in capsys.readouterr().out
+    assert main(["run", "teaching_small", "--months", "0", "--out", str(tmp_path)]) == 2
+    assert "calendar.months" in capsys.readouterr().err
+    assert not (tmp_path / "teaching_small").exists()

@@ -1,0 +1,90 @@
+"""Scenario schema and loader: every kind of bad input names file, key path,
+what was given and what is allowed."""
+
+from pathlib import Path
+
+import pytest
+
+from sim import load_scenario
+from sim.errors import ScenarioError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml") if p.stem != "targets"))
+def test_every_shipped_scenario_is_valid(name):
+    sc = load_scenario(name)
+    assert sc.name == name
+
+
+def _err(path) -> ScenarioError:
+    with pytest.raises(ScenarioError) as ei:
+        load_scenario(path)
+    return ei.value
+
+
+def test_misspelled_key(write_scenario):
+    e = _err(write_scenario({"behaviour": {}}))
+    assert e.key_path == "behaviour" and "unknown key" in e.given and e.file.endswith("case.yaml")
+
+
+def test_probability_out_of_range(write_scenario):
+    e = _err(write_scenario({"behavior": {"quit_outcome": {"secret": 1.7}}}))
+    assert e.key_path == "behavior.quit_outcome.secret" and e.given == "1.7" and "1" in e.allowed
+
+
+def test_negative_count(write_scenario):
+    e = _err(write_scenario({"policies": {"liaison": {"staff": -5}}}))
+    assert e.key_path == "policies.liaison.staff" and e.given == "-5"
+
+
+def test_wrong_type(write_scenario):
+    e = _err(write_scenario({"calendar": {"months": "twelve"}}))
+    assert e.key_path == "calendar.months" and "twelve" in e.given and "integer" in e.allowed
+
+
+def test_yaml_syntax_error(tmp_path):
+    p = tmp_path / "broken.yaml"
+    p.write_text("name: x\ncalendar: {months: 12\n")
+    e = _err(p)
+    assert e.file == str(p) and "line" in e.given
+
+
+def test_extends_loop(tmp_path):
+    (tmp_path / "a.yaml").write_text("extends: b.yaml\nname: a\n")
+    (tmp_path / "b.yaml").write_text("extends: a.yaml\nname: b\n")
+    e = _err(tmp_path / "a.yaml")
+    assert e.key_path == "extends" and "loop" in e.given
+
+
+def test_missing_file_and_missing_parent(tmp_path):
+    assert "does not exist" in _err(tmp_path / "nope.yaml").given
+    (tmp_path / "c.yaml").write_text("extends: gone.yaml\nname: c\n")
+    e = _err(tmp_path / "c.yaml")
+    assert e.key_path == "extends" and "gone.yaml" in e.given
+
+
+def test_error_names_the_file_that_set_the_key(write_scenario, tmp_path):
+    child = write_scenario({"calendar": {"months": 0}}, name="child")
+    e = _err(child)
+    assert e.file.endswith("child.yaml") and e.key_path == "calendar.months"
+
+
+def test_cross_reference_errors_have_key_paths(write_scenario):
+    e = _err(write_scenario({"places": {"counties": {"Xingyi": {"paired_district": "Paris"}}}}))
+    assert e.key_path == "places.counties.Xingyi.paired_district" and "Yuyao" in e.allowed
+    e = _err(write_scenario({"policies": {"liaison": {"start": "2021-01", "end": "2020-01"}}}))
+    assert e.key_path == "policies.liaison.end"
+    e = _err(write_scenario({"policies": {"x": {"type": "bribe"}}}))
+    assert e.key_path == "policies.x" and "subsidy" in e.allowed
+
+
+def test_quit_outcomes_must_sum_to_one(write_scenario):
+    e = _err(write_scenario({"behavior": {"quit_outcome": {"next_ningbo_job": 0.9}}}))
+    assert "summing to" in e.given
+
+
+def test_extends_merges_mappings_and_replaces_lists(write_scenario):
+    sc = load_scenario(write_scenario({"calendar": {"lockdown": []}, "population": {"people_per_agent": 500}}))
+    assert sc.calendar.lockdown == [] and sc.calendar.start == "2020-01"
+    assert sc.population.people_per_agent == 500 and len(sc.places.counties) == 8
