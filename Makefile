@@ -19,7 +19,7 @@ run: $(BIN)/laborsim
 	$(BIN)/laborsim run $(SCENARIO)
 
 lint: $(BIN)/laborsim
-	$(BIN)/ruff check sim tests benchmarks
+	$(BIN)/ruff check .
 
 test: $(BIN)/laborsim lint
 	$(BIN)/python -m pytest -n 2 tests
