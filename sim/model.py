@@ -20,6 +20,7 @@ import mesa
 import numpy as np
 
 from . import rules
+from .agents import Broker, Employer
 from .calendar import Calendar, MonthInfo
 from .ledger import Ledger
 from .policies import World, build_policies
@@ -32,26 +33,8 @@ from .policies.transport import Transport
 from .recorder import Recorder
 from .schema import Scenario
 from .spells import SpellLog
-from .streams import Streams
+from .streams import MonthDraws, Streams
 from .world import build_world
-
-DECISIONS = (
-    "festival_visit",
-    "festival",
-    "travel",
-    "local",
-    "depart",
-    "destination",
-    "quit",
-    "quit_outcome",
-    "secret",
-    "give_up",
-    "prd",
-    "other",
-    "promote",
-    "training",
-    "accept",
-)
 
 
 @dataclass
@@ -94,6 +77,29 @@ class LaborModel(mesa.Model):
         self.t = 0
         self.labels = [self.calendar.info(s).label for s in range(scenario.calendar.months)]
 
+    def _setup_shared(self, cols: dict[str, np.ndarray]) -> None:
+        """What both engines share: policies, employers (with love-job slots),
+        brokers, and each worker's persistent liaison rank."""
+        self.n_workers = len(cols["county"])
+        self._build_policies(self.n_workers)
+        self.employers = [Employer(self, i) for i in range(len(self.world.firms.slots))]
+        slots = self.world.firms.slots
+        for lj in self.love_jobs:
+            love = lj.allocate(slots, self.world.firms.district, self.streams[f"love:{lj.name}"].random(len(slots)))
+            for e, k in zip(self.employers, love, strict=True):
+                e.love_slots += int(k)
+        self.brokers: list[Broker] = []
+        nc = len(self.world.county_names)
+        for bp in self.broker_programs:
+            counties = np.flatnonzero(bp.eligible(np.arange(nc), np.ones(nc, bool)))
+            pool = np.bincount(cols["county"], minlength=nc)[counties]
+            u = self.streams[f"brokers:{bp.name}"].random(bp.cfg.n_brokers)
+            cum = np.cumsum(pool) / max(pool.sum(), 1)
+            for k in range(bp.cfg.n_brokers):
+                c = int(counties[min(np.searchsorted(cum, u[k], side="right"), len(counties) - 1)])
+                self.brokers.append(Broker(self, len(self.brokers), c, 1.0))
+        self.liaison_rank = self.streams["liaison_rank"].random(self.n_workers)
+
     def _build_policies(self, n_workers: int) -> None:
         w = World(self.world.county_names, self.world.district_names, self.scale, self.calendar, self.ledger, n_workers)
         self.policies = build_policies(self.sc, w)
@@ -131,8 +137,7 @@ class LaborModel(mesa.Model):
         """Calendar facts, this month's draws (one uniform per worker per decision)
         and the lookup tables of the rules that depend only on county and group."""
         info = self.calendar.info(step)
-        n = self.n_workers
-        u = {name: self.streams.monthly(name, step, n) for name in DECISIONS}
+        u = MonthDraws(self.streams, step, self.n_workers)
         for tp in self.transports:
             tp.open_month(step, self.streams.monthly(f"seats:{tp.name}", step, 1)[0])
         organized = np.zeros(len(self.world.county_names), dtype=bool)

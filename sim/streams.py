@@ -33,14 +33,26 @@ class Streams:
         return self._cache[name]
 
     def monthly(self, name: str, step: int, n: int) -> np.ndarray:
-        """`n` uniforms for decision `name` in month `step`, one per worker index.
+        """`n` uniforms (float32) for decision `name` in month `step`, one per worker index.
 
         Drawn from a generator keyed by (name, step) so month t's draws do not
-        depend on how many draws earlier months made.
+        depend on how many draws earlier months made, nor on other decisions.
         """
         key = zlib.crc32(name.encode("utf-8"))
         ss = np.random.SeedSequence(self.seed, spawn_key=(key, step))
-        return np.random.Generator(np.random.PCG64(ss)).random(n)
+        return np.random.Generator(np.random.PCG64(ss)).random(n, dtype=np.float32)
+
+
+class MonthDraws(dict):
+    """This month's per-worker uniforms by decision name, drawn on first use."""
+
+    def __init__(self, streams: Streams, step: int, n: int) -> None:
+        super().__init__()
+        self._streams, self._step, self._n = streams, step, n
+
+    def __missing__(self, name: str) -> np.ndarray:
+        self[name] = self._streams.monthly(name, self._step, self._n)
+        return self[name]
 
 
 def replicate_seeds(master_seed: int, n: int) -> list[int]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..agents import Broker, Employer, Worker
+from ..agents import Broker, Worker
 from ..model import LaborModel, Month
 from ..states import FESTIVAL, JOB, OTHER, PRD, SEEKING
 from ..world import initial_workers
@@ -22,10 +22,7 @@ class AgentsModel(LaborModel):
     def __init__(self, scenario, seed: int | None = None) -> None:
         super().__init__(scenario, seed)
         cols = initial_workers(scenario, self.world, self.streams)
-        self.n_workers = len(cols["county"])
-        self._build_policies(self.n_workers)
-        self.employers = [Employer(self, i) for i in range(len(self.world.firms.slots))]
-        self._allocate_love_jobs()
+        self._setup_shared(cols)
         self.workers: list[Worker] = []
         for i in range(self.n_workers):
             w = Worker(self, i, int(cols["county"][i]), bool(cols["poor"][i]), float(cols["skill"][i]))
@@ -35,29 +32,6 @@ class AgentsModel(LaborModel):
                 w.tenure = w.spell_months = int(cols["tenure"][i])
                 w.prior_spells = 1
             self.workers.append(w)
-        self.brokers: list[Broker] = []
-        self._initial_brokers()
-        self.liaison_rank = self.streams["liaison_rank"].random(self.n_workers)
-
-    def _allocate_love_jobs(self) -> None:
-        slots = np.array([e.slots for e in self.employers])
-        dist = np.array([e.district for e in self.employers])
-        for lj in self.love_jobs:
-            love = lj.allocate(slots, dist, self.streams[f"love:{lj.name}"].random(len(slots)))
-            for e, k in zip(self.employers, love, strict=True):
-                e.love_slots += int(k)
-
-    def _initial_brokers(self) -> None:
-        for bp in self.broker_programs:
-            counties = np.flatnonzero(
-                bp.eligible(np.arange(len(self.world.county_names)), np.ones(len(self.world.county_names), bool))
-            )
-            pool = np.bincount([w.county for w in self.workers], minlength=len(self.world.county_names))[counties]
-            u = self.streams[f"brokers:{bp.name}"].random(bp.cfg.n_brokers)
-            cum = np.cumsum(pool) / max(pool.sum(), 1)
-            for k in range(bp.cfg.n_brokers):
-                c = int(counties[min(np.searchsorted(cum, u[k], side="right"), len(counties) - 1)])
-                self.brokers.append(Broker(self, len(self.brokers), c, 1.0))
 
     # ---- helpers -----------------------------------------------------------------
     def employed(self) -> list[Worker]:
