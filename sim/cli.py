@@ -90,7 +90,12 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--months", type=int, help="number of months (default: the scenario's)")
     r.add_argument("--people-per-agent", type=float, help="population scale (default: the scenario's)")
     r.add_argument("--out", default="results", help="results root (default: results/)")
-    r.add_argument("--engine", default="agents", choices=["agents"], help="simulation engine")
+    r.add_argument(
+        "--engine",
+        default="auto",
+        choices=["auto", "agents", "arrays"],
+        help="simulation engine (default auto: arrays above 20,000 agents, else agents)",
+    )
     r.add_argument("--format", default="csv", choices=["csv", "parquet"], help="format of the small tables")
     r.add_argument("--no-figures", action="store_true", help="skip PNG figures")
     r.add_argument("--quiet", action="store_true", help="no progress bar")

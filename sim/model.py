@@ -98,7 +98,7 @@ class LaborModel(mesa.Model):
             for k in range(bp.cfg.n_brokers):
                 c = int(counties[min(np.searchsorted(cum, u[k], side="right"), len(counties) - 1)])
                 self.brokers.append(Broker(self, len(self.brokers), c, 1.0))
-        self.liaison_rank = self.streams["liaison_rank"].random(self.n_workers)
+        self.liaison_rank = self.streams["liaison_rank"].random(self.n_workers, dtype=np.float32)
 
     def _build_policies(self, n_workers: int) -> None:
         w = World(self.world.county_names, self.world.district_names, self.scale, self.calendar, self.ledger, n_workers)
@@ -199,20 +199,26 @@ class LaborModel(mesa.Model):
         )
         return np.floor(f.slots * mult + 0.5).astype(np.int64)
 
-    def match_weights(self, skill: float, county: int, organized: bool, vac: np.ndarray) -> np.ndarray:
-        """Unnormalized choice weights over firms for one seeker (design.md step 6);
-        `organized` is true for organized-transport and broker recruits."""
+    def match_weights(self, skill, county, organized, vac: np.ndarray) -> np.ndarray:
+        """Unnormalized choice weights over firms (design.md step 6).
+
+        For one seeker pass scalars (result: one weight per firm); for many pass
+        columns shaped (n, 1) and `vac` shaped (n, firms). `organized` is true for
+        organized-transport and broker recruits. Weight = open jobs x exp(score),
+        score = pairing bonus + program-firm bonus (organized) - mismatch penalty
+        x skill mismatch + wage_beta x log(wage / 5000).
+        """
         mt, f = self.b.matching, self.world.firms
-        bonus = mt.organized_pairing_bonus if organized else mt.pairing_bonus
+        bonus = np.where(organized, mt.organized_pairing_bonus, mt.pairing_bonus)
         score = bonus * (f.district == self.world.paired_district[county])
-        score = score + (mt.program_firm_bonus if organized else 0.0) * ~f.market
+        score = score + np.where(organized, mt.program_firm_bonus, 0.0) * ~f.market
         score = score - mt.mismatch_penalty * rules.skill_mismatch(skill, f.skill_required)
         score = score + mt.wage_beta * np.log(f.wage / 5000.0)
         return vac * np.exp(score)
 
     def own_travel_ok(self, m: Month, idx) -> np.ndarray:
         """Whether travel on one's own is allowed for these workers this month."""
-        return m.u["travel"][idx] < m.info.own_travel_share
+        return m.u.at("travel", idx) < m.info.own_travel_share
 
     def book_seat(self, step: int, county: int, poor: bool) -> bool:
         """Book a seat on any organized transport that serves this worker."""

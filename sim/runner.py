@@ -31,20 +31,37 @@ class RunResult:
         return self.tables["targets"]
 
 
-def build_model(scenario: Scenario, seed: int | None = None, engine: str = "agents"):
+AUTO_ARRAYS_ABOVE = 20_000  # agents; the Mesa agents engine serves up to ~20k workers (design.md)
+
+
+def n_agents(scenario: Scenario) -> int:
+    """Number of worker agents the scenario creates."""
+    scale = scenario.population.people_per_agent
+    return int(sum(round(c.population * c.mobile_pool_share / scale) for c in scenario.places.counties.values()))
+
+
+def choose_engine(scenario: Scenario, engine: str = "auto") -> str:
+    """`auto` picks `arrays` above 20,000 agents and `agents` otherwise."""
+    if engine == "auto":
+        return "arrays" if n_agents(scenario) > AUTO_ARRAYS_ABOVE else "agents"
+    return engine
+
+
+def build_model(scenario: Scenario, seed: int | None = None, engine: str = "auto"):
     """Create the engine's model for this scenario and seed."""
+    engine = choose_engine(scenario, engine)
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; allowed: {', '.join(ENGINES)}")
     return ENGINES[engine](scenario, seed)
 
 
-def run(scenario: Scenario, seed: int | None = None, engine: str = "agents", progress=None) -> RunResult:
+def run(scenario: Scenario, seed: int | None = None, engine: str = "auto", progress=None) -> RunResult:
     """Run every month and collect the tables.
 
     Args:
         scenario: A validated scenario.
         seed: Run seed (default: the scenario's).
-        engine: "agents".
+        engine: "agents", "arrays" or "auto" (arrays above 20,000 agents).
         progress: Optional callable(step) after each month.
     """
     t0 = time.perf_counter()

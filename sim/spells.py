@@ -76,6 +76,11 @@ class SpellLog:
         ids = ids[(self._cols["job_end_step"][ids] < 0) & (self._cols["hire_step"][ids] >= 0)]
         self._cols["job_end_step"][ids] = step
 
+    def not_hired(self, ids: np.ndarray) -> np.ndarray:
+        """Mask: spells (ids >= 0) that have not had a job yet."""
+        ids = np.asarray(ids, dtype=np.int64)
+        return (ids >= 0) & (self._cols["hire_step"][np.maximum(ids, 0)] < 0)
+
     def first_hire(self, spell: int) -> bool:
         """Whether the spell has not had a job yet."""
         return bool(self._cols["hire_step"][spell] < 0)

@@ -33,18 +33,57 @@ class Streams:
         return self._cache[name]
 
     def monthly(self, name: str, step: int, n: int) -> np.ndarray:
-        """`n` uniforms (float32) for decision `name` in month `step`, one per worker index.
+        """`n` uniforms (float32) for decision `name` in month `step`, one per worker index."""
+        return self.uniforms(name, step, np.arange(n, dtype=np.uint64))
 
-        Drawn from a generator keyed by (name, step) so month t's draws do not
-        depend on how many draws earlier months made, nor on other decisions.
+    def uniforms(self, name: str, step: int, idx: np.ndarray) -> np.ndarray:
+        """The uniforms of decision `name` in month `step` for workers `idx`.
+
+        A counter-based generator: u = hash(seed, name, step, worker index), by
+        the SplitMix64 finalizer (Steele, Lea & Flood 2014). The draw of worker
+        i does not depend on which other workers draw, on other decisions, or
+        on earlier months, so (a) engines that visit different subsets share
+        every draw and (b) a policy run and its twin share every draw the
+        policy does not touch (common random numbers).
         """
-        key = zlib.crc32(name.encode("utf-8"))
-        ss = np.random.SeedSequence(self.seed, spawn_key=(key, step))
-        return np.random.Generator(np.random.PCG64(ss)).random(n, dtype=np.float32)
+        k = _mix_int(_mix_int(self.seed ^ (zlib.crc32(name.encode("utf-8")) << 32)) ^ ((step + 1) * _GOLD_I & _MASK))
+        shape = np.shape(idx)
+        x = np.array(idx, dtype=np.uint64, ndmin=1)  # arrays: wrapping arithmetic, no warnings
+        x *= _GOLD
+        x += np.uint64(k)
+        _mix(x)
+        return ((x >> np.uint64(40)).astype(np.float32) * np.float32(2.0**-24)).reshape(shape)
+
+
+_MASK = (1 << 64) - 1
+_GOLD_I = 0x9E3779B97F4A7C15
+_GOLD = np.uint64(_GOLD_I)
+_M1, _M2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
+
+
+def _mix_int(x: int) -> int:
+    """SplitMix64 finalizer on a Python int."""
+    x &= _MASK
+    x = ((x ^ (x >> 30)) * _M1) & _MASK
+    x = ((x ^ (x >> 27)) * _M2) & _MASK
+    return x ^ (x >> 31)
+
+
+def _mix(x: np.ndarray) -> None:
+    """SplitMix64 finalizer, in place, on a uint64 array (wrapping arithmetic)."""
+    x ^= x >> np.uint64(30)
+    x *= np.uint64(_M1)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(_M2)
+    x ^= x >> np.uint64(31)
 
 
 class MonthDraws(dict):
-    """This month's per-worker uniforms by decision name, drawn on first use."""
+    """This month's per-worker uniforms by decision name.
+
+    `draws[name]` gives the whole column (drawn once, kept for the month);
+    `draws.at(name, idx)` gives only the workers `idx` (the same values).
+    """
 
     def __init__(self, streams: Streams, step: int, n: int) -> None:
         super().__init__()
@@ -53,6 +92,12 @@ class MonthDraws(dict):
     def __missing__(self, name: str) -> np.ndarray:
         self[name] = self._streams.monthly(name, self._step, self._n)
         return self[name]
+
+    def at(self, name: str, idx: np.ndarray) -> np.ndarray:
+        """Uniforms of decision `name` for workers `idx`."""
+        if name in self:
+            return self[name][idx]
+        return self._streams.uniforms(name, self._step, idx)
 
 
 def replicate_seeds(master_seed: int, n: int) -> list[int]:

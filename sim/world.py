@@ -91,7 +91,8 @@ def initial_workers(sc: Scenario, world: WorldSpec, streams: Streams) -> dict[st
 
     Rule: each county contributes population * mobile_pool_share / people_per_agent
     agents; registered-poor status by the county's poor_share; skill ~ Normal
-    (skill_mean + poor_skill_shift if poor, skill_sd) clipped to [0, 1]; place by
+    (skill_mean + poor_skill_shift if poor, skill_sd) clipped to [0, 1] and kept
+    to 1/100; place by
     `initial_places`; workers initially in Ningbo fill random firm slots and have
     1-24 months of tenure (ASSUMPTION).
     """
@@ -104,7 +105,7 @@ def initial_workers(sc: Scenario, world: WorldSpec, streams: Streams) -> dict[st
     county = np.repeat(np.arange(len(n_by)), n_by).astype(np.int8)
     poor_share = np.array([c.poor_share for c in sc.places.counties.values()])
     poor = rng.random(n) < poor_share[county]
-    skill = np.clip(rng.normal(b.skill_mean + b.poor_skill_shift * poor, b.skill_sd), 0.0, 1.0)
+    skill = np.round(np.clip(rng.normal(b.skill_mean + b.poor_skill_shift * poor, b.skill_sd), 0.0, 1.0), 2)
     shares = sc.population.initial_places
     codes = {"home": HOME, "local": LOCAL, "ningbo": JOB, "prd": PRD}
     labels = list(shares)

@@ -1,7 +1,8 @@
-"""The two engines: `agents` (Mesa agents, the reference) and, later, `arrays`."""
+"""The two engines: `agents` (Mesa agents, the reference) and `arrays` (numpy columns)."""
 
 from .agents import AgentsModel
+from .arrays import ArraysModel
 
-ENGINES = {"agents": AgentsModel}
+ENGINES = {"agents": AgentsModel, "arrays": ArraysModel}
 
-__all__ = ["AgentsModel", "ENGINES"]
+__all__ = ["AgentsModel", "ArraysModel", "ENGINES"]
