@@ -37,9 +37,13 @@ class Employer(mesa.Agent):
         self.filled = 0
         self.love_filled = 0
         self.capacity = self.slots
+        self.love_open = False
 
     def vacancies(self) -> tuple[int, int]:
-        """(regular, love) vacancies at this month's capacity."""
+        """(regular, love) vacancies at this month's capacity. While no love-jobs
+        policy is active, reserved slots are ordinary jobs."""
+        if not self.love_open:
+            return max(0, self.capacity - self.filled - self.love_filled), 0
         love_cap = min(self.love_slots, self.capacity)
         return max(0, self.capacity - love_cap - self.filled), max(0, love_cap - self.love_filled)
 

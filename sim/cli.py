@@ -62,6 +62,10 @@ def cmd_run(args) -> int:
     from .results_io import write_run
     from .runner import run
 
+    if args.replicates > 1 or args.until_ci:
+        from .experiments.commands import cmd_replicates
+
+        return cmd_replicates(args, {k: v for k, v in _overrides(args).items() if k != "seed"})
     sc = load_scenario(args.scenario, _overrides(args))
     with tqdm(total=sc.calendar.months, desc=sc.name, unit="month", disable=args.quiet) as bar:
         res = run(sc, engine=args.engine, progress=lambda _: bar.update(1))
@@ -79,6 +83,23 @@ def cmd_validate(args) -> int:
         f"{sc.calendar.months} months from {sc.calendar.start}; policies on: {', '.join(active) or 'none'})"
     )
     return 0
+
+
+def _executor_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workers", type=int, default=1, help="local processes (default 1: in-process)")
+    p.add_argument("--scheduler", help="Dask scheduler address tcp://HOST:PORT (the `cluster` extra)")
+
+
+def cmd_compare(args) -> int:
+    from .experiments.commands import cmd_compare as run_compare
+
+    return run_compare(args)
+
+
+def cmd_sweep(args) -> int:
+    from .experiments.commands import cmd_sweep as run_sweep
+
+    return run_sweep(args)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -99,7 +120,33 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--format", default="csv", choices=["csv", "parquet"], help="format of the small tables")
     r.add_argument("--no-figures", action="store_true", help="skip PNG figures")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.add_argument("--replicates", type=int, default=1, help="replicates on seeds derived from the master seed")
+    r.add_argument(
+        "--until-ci",
+        type=float,
+        metavar="WIDTH",
+        help="add replicates until the 95%% interval half-width of --metric is below WIDTH",
+    )
+    r.add_argument("--metric", default="retention_ningbo_6m", help="metric for --until-ci")
+    r.add_argument("--max-replicates", type=int, default=200, help="cap for --until-ci")
+    _executor_args(r)
     r.set_defaults(func=cmd_run)
+    c = sub.add_parser("compare", help="paired comparison of scenarios on common random numbers")
+    c.add_argument("baseline")
+    c.add_argument("scenarios", nargs="+")
+    c.add_argument("--replicates", type=int, default=10)
+    c.add_argument("--seed", type=int, help="master seed (default: the baseline's)")
+    c.add_argument("--engine", default="auto", choices=["auto", "agents", "arrays"])
+    c.add_argument("--out", default="results")
+    c.add_argument("--quiet", action="store_true")
+    _executor_args(c)
+    c.set_defaults(func=cmd_compare)
+    w = sub.add_parser("sweep", help="parameter sweep (grid, lhs, sobol) that resumes")
+    w.add_argument("sweep", help="sweep YAML file")
+    w.add_argument("--out", default="results")
+    w.add_argument("--quiet", action="store_true")
+    _executor_args(w)
+    w.set_defaults(func=cmd_sweep)
     v = sub.add_parser("validate", help="check a scenario file")
     v.add_argument("scenario")
     v.set_defaults(func=cmd_validate)

@@ -216,6 +216,15 @@ class LaborModel(mesa.Model):
         score = score + mt.wage_beta * np.log(f.wage / 5000.0)
         return vac * np.exp(score)
 
+    def employer_phase(self, m: Month) -> None:
+        """Capacity this month from seasonal demand and shocks; love-job slots are
+        reserved only while a love-jobs policy is active."""
+        cap = self.firm_capacity(m.info.step)
+        love_open = any(lj.active(m.info.step) for lj in self.love_jobs)
+        for e in self.employers:
+            e.capacity = int(cap[e.index])
+            e.love_open = love_open
+
     def own_travel_ok(self, m: Month, idx) -> np.ndarray:
         """Whether travel on one's own is allowed for these workers this month."""
         return m.u.at("travel", idx) < m.info.own_travel_share

@@ -6,6 +6,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from .metrics.budget import cumulative_by_policy  # noqa: E402
@@ -95,3 +96,76 @@ def all_figures(tables: dict[str, pd.DataFrame], months: list[str]) -> dict[str,
 def close(fig) -> None:
     """Free a figure."""
     plt.close(fig)
+
+
+# ---- figures over replicates (tables from sim.experiments.bands) -------------------
+def retention_bands_figure(bands_by_name: dict[str, pd.DataFrame], group: str = "all", measure: str = "ningbo"):
+    """Median retention with its 5-95% band over replicates, one line per scenario."""
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    for name, rb in bands_by_name.items():
+        d = rb[(rb.group == group) & (rb.measure == measure)]
+        if d.empty:
+            continue
+        ax.step(d["month"], d["q50"], where="post", label=f"{name} (median of {int(d['n'].max())})")
+        ax.fill_between(d["month"], d["q05"], d["q95"], step="post", alpha=0.2)
+    what = "in Ningbo" if measure == "ningbo" else "in first job"
+    ax.set(
+        xlabel="months since arrival",
+        ylabel=f"share still {what}",
+        ylim=(0, 1.02),
+        title=f"Retention {what}, group '{group}' (5-95% band over replicates)",
+    )
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def monthly_bands_figure(bands_by_name: dict[str, pd.DataFrame], variables=("arrivals_ningbo", "return_home")):
+    """Monthly flows: median and 5-95% band over replicates, per scenario and variable."""
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    months = None
+    for name, mb in bands_by_name.items():
+        for var in variables:
+            d = mb[mb.variable == var].sort_values("step")
+            months = list(d["month"])
+            ax.plot(range(len(d)), d["q50"], marker=".", label=f"{name}: {var}")
+            ax.fill_between(range(len(d)), d["q05"], d["q95"], alpha=0.2)
+    if months:
+        ax.set_xticks(range(len(months)), months, rotation=90, fontsize=7)
+    ax.set(ylabel="people per month", title="Flows (median, 5-95% band over replicates)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def budget_bands_figure(bands_by_name: dict[str, pd.DataFrame], months: list[str]):
+    """Cumulative cost (all policies), median and 5-95% band of the monthly totals' sums."""
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    for name, bb in bands_by_name.items():
+        cols = ["q05", "q50", "q95"]
+        tot = (
+            bb.astype({c: float for c in cols}).groupby("month")[cols].sum().reindex(months).fillna(0.0).cumsum() / 1e6
+        )
+        ax.plot(range(len(months)), tot["q50"], label=name)
+        ax.fill_between(range(len(months)), tot["q05"], tot["q95"], alpha=0.2)
+    ax.set_xticks(range(len(months)), months, rotation=90, fontsize=7)
+    ax.set(ylabel="million yuan (cumulative)", title="Cumulative budget (sum of monthly quantiles: a rough band)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def sobol_figure(indices: pd.DataFrame, output: str):
+    """First- and total-order Sobol indices with their 95% intervals."""
+    fig, ax = plt.subplots(figsize=(7, 0.5 * len(indices) + 1.8))
+    y = np.arange(len(indices))
+    ax.barh(y - 0.2, indices["S1"], 0.4, xerr=indices["S1_conf"], label="first order S1")
+    ax.barh(y + 0.2, indices["ST"], 0.4, xerr=indices["ST_conf"], label="total order ST")
+    ax.set_yticks(y, indices["parameter"], fontsize=8)
+    ax.set(xlabel="Sobol index", title=f"Sensitivity of {output}")
+    ax.legend()
+    fig.tight_layout()
+    return fig

@@ -59,33 +59,77 @@ def manifest(res: RunResult) -> dict:
 
 def write_run(res: RunResult, out_root: Path, fmt: str = "csv", figures: bool = True) -> Path:
     """Write tables, metrics, manifest and figures to out_root/<scenario>/<run-id>/."""
-    parent = Path(out_root) / res.scenario.name
-    parent.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    run_id = f"{stamp}-s{res.seed}-{scenario_hash(res)}"
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{run_id}-", dir=parent))
-    try:
-        for name in SMALL_TABLES:
-            t = res.tables[name]
-            if fmt == "parquet":
-                t.to_parquet(tmp / f"{name}.parquet", index=False)
-            else:
-                t.to_csv(tmp / f"{name}.csv", index=False)
+    with Staged(Path(out_root) / res.scenario.name, f"{stamp}-s{res.seed}-{scenario_hash(res)}") as tmp:
+        write_tables(tmp, {k: res.tables[k] for k in SMALL_TABLES}, fmt)
         res.tables["spells"].to_parquet(tmp / "spells.parquet", index=False)
         (tmp / "summary.json").write_text(json.dumps(res.metrics, indent=2, default=float), encoding="utf-8")
         if figures:
-            (tmp / "figures").mkdir()
-            for stem, fig in all_figures(res.tables, res.months).items():
-                fig.savefig(tmp / "figures" / f"{stem}.png", dpi=110)
-                close(fig)
+            save_figures(tmp / "figures", all_figures(res.tables, res.months))
         (tmp / "manifest.json").write_text(json.dumps(manifest(res), indent=2), encoding="utf-8")
-        final = parent / run_id
-        k = 1
-        while final.exists():
-            final = parent / f"{run_id}-{k}"
+    return tmp.final
+
+
+class Staged:
+    """A results folder written atomically: files go to a hidden temporary folder
+    beside the target, renamed into place when the block ends without error and
+    removed when it fails, so a crash never leaves a folder that looks complete.
+
+    Usage: ``with Staged(parent, name) as tmp: ...`` then ``tmp.final``.
+    """
+
+    def __init__(self, parent: Path, name: str) -> None:
+        self.parent, self.name = Path(parent), name
+
+    def __enter__(self) -> StagedPath:
+        self.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = StagedPath(tempfile.mkdtemp(prefix=f".tmp-{self.name}-", dir=self.parent))
+        return self.tmp
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            return
+        target, k = self.parent / self.name, 1
+        while target.exists():
+            target = self.parent / f"{self.name}-{k}"
             k += 1
-        os.rename(tmp, final)
-        return final
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        os.rename(self.tmp, target)
+        self.tmp.final = target
+
+
+class StagedPath(type(Path())):
+    """The temporary folder of a `Staged` block; `.final` is set once it is published."""
+
+    final: Path | None = None
+
+
+def write_tables(folder: Path, tables: dict, fmt: str = "csv") -> None:
+    """Write tidy tables as CSV or Parquet."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, t in tables.items():
+        if fmt == "parquet":
+            t.to_parquet(folder / f"{name}.parquet", index=False)
+        else:
+            t.to_csv(folder / f"{name}.csv", index=False)
+
+
+def save_figures(folder: Path, figs: dict) -> None:
+    """Save figures as PNG and free them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for stem, fig in figs.items():
+        fig.savefig(folder / f"{stem}.png", dpi=110)
+        close(fig)
+
+
+def base_manifest(kind: str, **extra) -> dict:
+    """Version stamp shared by replicate, compare and sweep folders."""
+    return {
+        "kind": kind,
+        "package_version": __version__,
+        "git_commit": git_commit(),
+        "python": platform.python_version(),
+        "machine": f"{platform.system()} {platform.machine()} ({os.cpu_count()} cpus)",
+        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        **extra,
+    }

@@ -101,12 +101,6 @@ class AgentsModel(LaborModel):
         for lj in self.love_jobs:
             lj.top_up(step, self.columns(love))
 
-    def employer_phase(self, m: Month) -> None:
-        """Capacity this month from seasonal demand and shocks."""
-        cap = self.firm_capacity(m.info.step)
-        for e in self.employers:
-            e.capacity = int(cap[e.index])
-
     def broker_phase(self, m: Month) -> None:
         """Brokers recruit at home (as many as the jobs they can see allow);
         experienced workers become brokers."""

@@ -154,12 +154,6 @@ class ArraysModel(LaborModel):
         for lj in self.love_jobs:
             lj.top_up(step, self.view(emp[w.love_job[emp]]))
 
-    def employer_phase(self, m: Month) -> None:
-        """Capacity this month from seasonal demand and shocks."""
-        cap = self.firm_capacity(m.info.step)
-        for e in self.employers:
-            e.capacity = int(cap[e.index])
-
     def broker_phase(self, m: Month) -> None:
         """Brokers recruit at home (as many as the jobs they can see allow);
         experienced workers become brokers. In each county, candidates are taken

@@ -1,0 +1,100 @@
+"""Aggregate tables over replicates: mean and 5/50/95% quantiles."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+QUANTILES = (0.05, 0.5, 0.95)
+
+
+def bands(df: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
+    """Mean and 5/50/95% quantiles of `value` over replicates, per `keys`."""
+    g = df.groupby(keys, sort=True)[value]
+    out = g.mean().rename("mean").to_frame()
+    for q in QUANTILES:
+        out[f"q{int(q * 100):02d}"] = g.quantile(q)
+    out["n"] = g.size()
+    return out.reset_index()
+
+
+def monthly_bands(reps: list[dict]) -> pd.DataFrame:
+    """Long table: month x variable x (mean, q05, q50, q95) over replicates."""
+    frames = []
+    for r in reps:
+        m = r["monthly"].melt(id_vars=["step", "month"], var_name="variable", value_name="value")
+        frames.append(m)
+    return bands(pd.concat(frames), ["step", "month", "variable"], "value")
+
+
+def retention_bands(reps: list[dict]) -> pd.DataFrame:
+    """Retention (cohort 'all') by group x measure x month over replicates."""
+    return bands(pd.concat([r["retention"] for r in reps]), ["group", "measure", "month"], "survival")
+
+
+def budget_bands(reps: list[dict], months: list[str]) -> pd.DataFrame:
+    """Yuan by month x policy x payer over replicates (a missing entry is 0 yuan)."""
+    frames = [r["budget"].assign(rep=i) for i, r in enumerate(reps) if len(r["budget"])]
+    if not frames:
+        return pd.DataFrame(columns=["month", "policy", "payer", "mean", "q05", "q50", "q95", "n"])
+    b = pd.concat(frames)
+    full = b.pivot_table(index=["month", "policy", "payer"], columns="rep", values="yuan", aggfunc="sum")
+    full = full.reindex(columns=range(len(reps))).fillna(0.0)
+    long = full.stack().rename("yuan").reset_index()
+    return bands(long, ["month", "policy", "payer"], "yuan")
+
+
+def metric_table(reps: list[dict]) -> pd.DataFrame:
+    """Headline metrics, one row per replicate (with its seed)."""
+    return pd.DataFrame([{"seed": r["seed"], **r["metrics"]} for r in reps])
+
+
+# Student t 97.5% quantiles for 1..30 degrees of freedom (any statistics table).
+T975 = (
+    12.706,
+    4.303,
+    3.182,
+    2.776,
+    2.571,
+    2.447,
+    2.365,
+    2.306,
+    2.262,
+    2.228,
+    2.201,
+    2.179,
+    2.160,
+    2.145,
+    2.131,
+    2.120,
+    2.110,
+    2.101,
+    2.093,
+    2.086,
+    2.080,
+    2.074,
+    2.069,
+    2.064,
+    2.060,
+    2.056,
+    2.052,
+    2.048,
+    2.045,
+    2.042,
+)
+
+
+def t975(df: int) -> float:
+    """97.5% quantile of Student's t (table to 30 df; 1.96 + 2.4/df beyond, within 0.001)."""
+    return T975[df - 1] if df <= 30 else 1.96 + 2.4 / df
+
+
+def mean_ci(x) -> tuple[float, float, float]:
+    """Mean and the 95% Student-t confidence interval of the mean (NaNs dropped)."""
+    x = np.asarray(x, dtype=float)
+    x = x[np.isfinite(x)]
+    if len(x) < 2:
+        m = float(x.mean()) if len(x) else float("nan")
+        return m, float("nan"), float("nan")
+    half = t975(len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x))
+    return float(x.mean()), float(x.mean() - half), float(x.mean() + half)

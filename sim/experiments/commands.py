@@ -1,0 +1,188 @@
+"""Command implementations for `laborsim run --replicates`, `compare` and `sweep`."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC
+from pathlib import Path
+
+import pandas as pd
+
+from ..loader import load_scenario
+from ..plotting import budget_bands_figure, monthly_bands_figure, retention_bands_figure
+from ..results_io import Staged, base_manifest, save_figures, write_tables
+from ..runner import choose_engine, n_agents
+from ..streams import replicate_seeds
+from .compare import parameter_differences, summarize_pairs
+from .executors import close_executor, make_executor
+from .replicates import aggregate, run_replicates, until_ci
+from .sweep import load_sweep, run_sweep
+from .tasks import scenario_dict
+
+
+def _stamp() -> str:
+    from datetime import datetime
+
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+
+
+def _band_figures(aggs: dict[str, dict], months: list[str]) -> dict:
+    return {
+        "retention_ningbo_bands": retention_bands_figure({k: a["retention_bands"] for k, a in aggs.items()}),
+        "retention_ningbo_poor_bands": retention_bands_figure(
+            {k: a["retention_bands"] for k, a in aggs.items()}, group="poor"
+        ),
+        "flows_bands": monthly_bands_figure({k: a["monthly_bands"] for k, a in aggs.items()}),
+        "budget_bands": budget_bands_figure({k: a["budget_bands"] for k, a in aggs.items()}, months),
+    }
+
+
+def cmd_replicates(args, overrides: dict) -> int:
+    """`laborsim run SCENARIO --replicates N`: replicates, bands, figures."""
+    sc = load_scenario(args.scenario, overrides)
+    master = sc.seed if args.seed is None else args.seed
+    engine = choose_engine(sc, args.engine)
+    ex, in_flight = make_executor(args.workers, args.scheduler)
+    try:
+        if args.until_ci:
+            reps, half = until_ci(
+                sc,
+                master,
+                args.metric,
+                args.until_ci,
+                ex,
+                in_flight,
+                start=args.replicates,
+                cap=args.max_replicates,
+                engine=engine,
+                quiet=args.quiet,
+            )
+        else:
+            seeds = replicate_seeds(master, args.replicates)
+            reps, half = run_replicates(sc, seeds, ex, in_flight, engine, args.quiet), None
+    finally:
+        close_executor(ex)
+    agg = aggregate(reps)
+    with Staged(Path(args.out) / sc.name, f"{_stamp()}-reps{len(reps)}-m{master}") as tmp:
+        write_tables(tmp, agg, args.format)
+        for r in reps:
+            rep = tmp / "replicates" / f"rep-s{r['seed']}"
+            tables = {"monthly": r["monthly"], "retention": r["retention"], "budget": r["budget"]}
+            write_tables(rep, tables, args.format)
+            (rep / "metrics.json").write_text(json.dumps(r["metrics"], indent=2, default=float))
+        save_figures(tmp / "figures", _band_figures({sc.name: agg}, list(reps[0]["monthly"]["month"])))
+        man = base_manifest(
+            "replicates",
+            scenario_name=sc.name,
+            master_seed=master,
+            seeds=[r["seed"] for r in reps],
+            engine=engine,
+            n_agents=n_agents(sc),
+            scenario=scenario_dict(sc),
+            until_ci=args.until_ci,
+            metric=args.metric if args.until_ci else None,
+            half_width=half,
+            wall_seconds_total=sum(r["wall_seconds"] for r in reps),
+        )
+        (tmp / "manifest.json").write_text(json.dumps(man, indent=2, default=float))
+    folder = tmp.final
+    print(replicate_summary(sc.name, agg["replicate_metrics"], half, args.metric if args.until_ci else None))
+    print(f"results: {folder}")
+    return 0
+
+
+def replicate_summary(name: str, metrics: pd.DataFrame, half, metric) -> str:
+    """Headline metrics over replicates: mean and 5/95% quantiles."""
+    lines = [f"{name}: {len(metrics)} replicates"]
+    if metric:
+        lines.append(f"  {metric}: 95% interval half-width {half:.4f} after {len(metrics)} replicates")
+    for col in (
+        "arrivals_ningbo_jan_may_2020",
+        "retention_ningbo_3m",
+        "retention_ningbo_6m",
+        "retention_ningbo_6m_poor",
+        "return_home_total",
+        "cost_total_yuan",
+    ):
+        s = metrics[col]
+        lines.append(f"  {col:<34} mean {s.mean():>14,.3f}  5-95% {s.quantile(0.05):,.3f} .. {s.quantile(0.95):,.3f}")
+    return "\n".join(lines)
+
+
+def cmd_compare(args) -> int:
+    """`laborsim compare BASELINE POLICY [MORE ...] --replicates N`."""
+    scs = [load_scenario(p) for p in [args.baseline, *args.scenarios]]
+    base = scs[0]
+    master = base.seed if args.seed is None else args.seed
+    seeds = replicate_seeds(master, args.replicates)
+    diffs = {sc.name: parameter_differences(scenario_dict(base), scenario_dict(sc)) for sc in scs[1:]}
+    for name, d in diffs.items():
+        print(f"{name} vs {base.name}: {len(d)} parameters differ")
+        for r in d.itertuples():
+            print(f"  {r.parameter}: {r.baseline} -> {r.scenario}")
+    ex, in_flight = make_executor(args.workers, args.scheduler)
+    try:
+        reps = {
+            sc.name: run_replicates(sc, seeds, ex, in_flight, choose_engine(sc, args.engine), args.quiet) for sc in scs
+        }
+    finally:
+        close_executor(ex)
+    summary = pd.concat([summarize_pairs(sc.name, reps[base.name], reps[sc.name]) for sc in scs[1:]])
+    aggs = {name: aggregate(r) for name, r in reps.items()}
+    with Staged(Path(args.out) / "compare", f"{_stamp()}-{base.name}-vs-{len(scs) - 1}") as tmp:
+        write_tables(
+            tmp,
+            {
+                "paired_summary": summary,
+                **{f"parameter_differences_{k}": v for k, v in diffs.items()},
+                **{f"metrics_{k}": a["replicate_metrics"] for k, a in aggs.items()},
+            },
+            "csv",
+        )
+        save_figures(tmp / "figures", _band_figures(aggs, list(reps[base.name][0]["monthly"]["month"])))
+        man = base_manifest(
+            "compare",
+            baseline=base.name,
+            scenarios=[s.name for s in scs[1:]],
+            master_seed=master,
+            seeds=seeds,
+            engines={s.name: choose_engine(s, args.engine) for s in scs},
+        )
+        (tmp / "manifest.json").write_text(json.dumps(man, indent=2))
+    folder = tmp.final
+    print(compare_text(summary))
+    print(f"results: {folder}")
+    return 0
+
+
+def compare_text(summary: pd.DataFrame) -> str:
+    """Paired differences with 95% intervals, one line per metric."""
+    lines = [
+        f"{'scenario':<20} {'metric':<28} {'baseline':>12} {'scenario':>12} {'diff':>12}  95% interval"
+        "            pairing gain"
+    ]
+    for r in summary.itertuples():
+        lines.append(
+            f"{r.scenario:<20} {r.metric:<28} {r.baseline_mean:>12,.3f} {r.scenario_mean:>12,.3f} "
+            f"{r.diff_mean:>12,.3f}  [{r.diff_lo95:,.3f}, {r.diff_hi95:,.3f}]  x{r.variance_reduction:.1f}"
+        )
+    return "\n".join(lines)
+
+
+def cmd_sweep(args) -> int:
+    """`laborsim sweep SWEEP.yaml`."""
+    spec, sc = load_sweep(Path(args.sweep))
+    out = Path(args.out) / "sweeps" / spec.name
+    ex, in_flight = make_executor(args.workers, args.scheduler)
+    try:
+        counts = run_sweep(spec, sc, out, ex, in_flight, args.quiet)
+    finally:
+        close_executor(ex)
+    print(
+        f"{spec.name}: {counts['total']} runs: {counts['computed']} computed, {counts['skipped']} already done, "
+        f"{counts['failed']} failed"
+    )
+    if (out / "sobol.csv").exists():
+        print(pd.read_csv(out / "sobol.csv").to_string(index=False))
+    print(f"results: {out}")
+    return 0
