@@ -102,6 +102,12 @@ def cmd_sweep(args) -> int:
     return run_sweep(args)
 
 
+def cmd_budget(args) -> int:
+    from .budget.commands import cmd_budget as run_budget
+
+    return run_budget(args)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="laborsim", description="Organized labor migration Qianxinan -> Ningbo")
     sub = p.add_subparsers(dest="command", required=True)
@@ -147,6 +153,22 @@ def parser() -> argparse.ArgumentParser:
     w.add_argument("--quiet", action="store_true")
     _executor_args(w)
     w.set_defaults(func=cmd_sweep)
+    b = sub.add_parser("budget", help="cost by year and payer, value for money against a twin, goal-seek, brief")
+    b.add_argument("scenario")
+    b.add_argument("--baseline", help="baseline twin (default: the scenario with every policy off)")
+    b.add_argument("--replicates", type=int, default=10)
+    b.add_argument("--seed", type=int, help="master seed (default: the scenario's)")
+    b.add_argument("--engine", default="auto", choices=["auto", "agents", "arrays"])
+    b.add_argument("--discount-rate", type=float, default=0.0, help="yearly rate for multi-year totals")
+    b.add_argument("--target", help='goal, e.g. "retention_6m_poor>=0.75"')
+    b.add_argument("--lever", default="subsidy.total_yuan", help="lever for --target/--budget-yuan")
+    b.add_argument("--probability", type=float, default=0.8, help="share of replicates that must meet --target")
+    b.add_argument("--lever-max", type=float, help="upper end of the lever search (default: twice its value)")
+    b.add_argument("--budget-yuan", type=float, help="maximize --metric within this mean cost")
+    b.add_argument("--metric", default="retention_ningbo_6m_poor", help="metric for --budget-yuan")
+    b.add_argument("--brief", help="also write the planner brief (HTML) to this path")
+    b.add_argument("--out", default="results")
+    b.set_defaults(func=cmd_budget)
     v = sub.add_parser("validate", help="check a scenario file")
     v.add_argument("scenario")
     v.set_defaults(func=cmd_validate)

@@ -50,6 +50,10 @@ class AgentsModel(LaborModel):
             "firm_wage": np.array([w.firm.wage if w.firm else 0.0 for w in ws]),
         }
 
+    def holds_job(self) -> np.ndarray:
+        """Per worker: holds a Ningbo job (at work or home for the festival)."""
+        return np.fromiter((w.firm is not None for w in self.workers), dtype=bool, count=self.n_workers)
+
     def job_market(self) -> tuple[int, int]:
         """(open jobs, job seekers in Ningbo), in agents, as of the last month's end."""
         vac = sum(sum(e.vacancies()) for e in self.employers)

@@ -78,6 +78,10 @@ class ArraysModel(LaborModel):
     def view(self, idx: np.ndarray) -> dict[str, np.ndarray]:
         return self.w.view(idx, self.firm_wage, self.firm_district)
 
+    def holds_job(self) -> np.ndarray:
+        """Per worker: holds a Ningbo job (at work or home for the festival)."""
+        return self.w.firm >= 0
+
     def job_market(self) -> tuple[int, int]:
         """(open jobs, job seekers in Ningbo), in agents, as of the last month's end."""
         vac = sum(sum(e.vacancies()) for e in self.employers)

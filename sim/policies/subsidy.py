@@ -25,6 +25,11 @@ class Subsidy(Policy):
         self.months_paid = np.zeros(n, dtype=np.int16)
         self.last_paid = np.full(n, -10_000, dtype=np.int32)
         self.bonus_paid = np.zeros(n, dtype=bool)
+        self.log: list[tuple[np.ndarray, np.ndarray]] | None = None  # (workers, yuan) when a twin audit asks
+
+    def _note(self, idx: np.ndarray, yuan: np.ndarray) -> None:
+        if self.log is not None and len(idx):
+            self.log.append((idx, yuan * self.world.scale))
 
     def eligible_workers(self, w: dict) -> np.ndarray:
         """Eligible among employed workers `w` (columns idx, county, poor, district, prior_spells)."""
@@ -46,6 +51,7 @@ class Subsidy(Policy):
         sel = np.flatnonzero(due > 0)
         got = self.pay(step, "subsidy", due[sel], w["poor"][sel], w["county"][sel])
         paid[sel[got]] = True
+        self._note(idx[paid], due[paid])
         self.months_paid[idx[paid]] += 1
         self.last_paid[idx[paid]] = step
         self._bonus(step, w, ok)
@@ -59,6 +65,7 @@ class Subsidy(Policy):
         amounts = np.full(sel.size, self.cfg.transport_bonus_yuan)
         got = self.pay(step, "transport_bonus", amounts, w["poor"][sel], w["county"][sel])
         self.bonus_paid[idx[sel[got]]] = True
+        self._note(idx[sel[got]], amounts[got])
 
     def cliff(self, step: int, idx: np.ndarray, months: int) -> np.ndarray:
         """Workers whose schedule is exhausted and whose last payment was at most

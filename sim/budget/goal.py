@@ -1,0 +1,165 @@
+"""Goal-seek: the smallest lever value that meets a target with a given
+probability across replicates, and the best retention a budget can buy.
+
+Levers are numeric key paths of the scenario (`policies.liaison.staff`) or
+`<policy>.total_yuan` for a subsidy (its schedule scaled to that total; a policy
+type such as `subsidy.total_yuan` scales every subsidy). The search assumes the
+target metric rises with the lever (bisection).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+
+from ..errors import ScenarioError
+from ..experiments.compare import flatten
+from ..experiments.sweep import set_path
+from ..schema import Scenario
+from ..streams import replicate_seeds
+from .twin import discounted_cost
+
+TARGET = re.compile(r"^\s*([a-z0-9_]+)\s*(>=|<=)\s*([0-9.eE+-]+)\s*$")
+
+
+def parse_target(text: str) -> tuple[str, str, float]:
+    """'retention_6m_poor>=0.75' -> (metric, op, value); metric names may omit 'ningbo_'."""
+    m = TARGET.match(text)
+    if not m:
+        raise ScenarioError("<command line>", "--target", repr(text), "METRIC>=VALUE or METRIC<=VALUE")
+    metric = m.group(1)
+    if metric.startswith("retention_") and not metric.startswith(("retention_ningbo_", "retention_first_job_")):
+        metric = "retention_ningbo_" + metric.removeprefix("retention_")
+    return metric, m.group(2), float(m.group(3))
+
+
+def apply_lever(scenario: Scenario, lever: str, value: float) -> Scenario:
+    """A copy of the scenario with the lever set to `value`."""
+    sj = scenario.model_dump(mode="json")
+    head, _, tail = lever.rpartition(".")
+    if tail == "total_yuan":
+        targets = [k for k, p in sj["policies"].items() if p["type"] == "subsidy" and head in (k, "subsidy")]
+        if not targets:
+            raise ScenarioError("<command line>", "--lever", repr(lever), "<subsidy policy or 'subsidy'>.total_yuan")
+        for k in targets:
+            p = sj["policies"][k]
+            total = sum(p["schedule_yuan"]) or 1.0
+            p["schedule_yuan"] = [x * value / total for x in p["schedule_yuan"]] or [value]
+    else:
+        if not isinstance(flatten(sj).get(lever), (int, float)):
+            raise ScenarioError("<command line>", "--lever", repr(lever), "a numeric key path of the scenario")
+        set_path(sj, lever, value)
+    return Scenario.model_validate(json.loads(json.dumps(sj)))
+
+
+def current_value(scenario: Scenario, lever: str) -> float:
+    """The lever's value in the scenario as written."""
+    sj = scenario.model_dump(mode="json")
+    head, _, tail = lever.rpartition(".")
+    if tail == "total_yuan":
+        return float(
+            sum(
+                sum(p["schedule_yuan"])
+                for k, p in sj["policies"].items()
+                if p["type"] == "subsidy" and head in (k, "subsidy")
+            )
+        )
+    return float(flatten(sj)[lever])
+
+
+def evaluate(scenario: Scenario, seeds: list[int], run_fn) -> list[dict]:
+    """Metrics of each replicate (run_fn(scenario, seed) -> RunResult)."""
+    out = []
+    for s in seeds:
+        r = run_fn(scenario, s)
+        out.append({**r.metrics, "cost_yuan": discounted_cost(r.tables["budget"], r.months, 0.0)})
+    return out
+
+
+def goal_seek(
+    scenario: Scenario,
+    lever: str,
+    target: str,
+    probability: float,
+    replicates: int,
+    master_seed: int,
+    run_fn,
+    hi: float | None = None,
+    iterations: int = 8,
+) -> dict:
+    """Smallest lever value in [0, hi] whose share of replicates meeting the target is >= probability.
+
+    Returns the value, its cost (mean yuan), its success share, and the search path.
+    """
+    metric, op, level = parse_target(target)
+    seeds = replicate_seeds(master_seed, replicates)
+    hi = hi if hi is not None else 2.0 * max(current_value(scenario, lever), 1.0)
+    path = []
+
+    def trial(v: float) -> dict:
+        res = evaluate(apply_lever(scenario, lever, v), seeds, run_fn)
+        vals = np.array([r.get(metric, np.nan) for r in res], float)
+        if np.isnan(vals).all():
+            raise ScenarioError("<command line>", "--target", metric, "a metric the run reports (see summary.json)")
+        ok = vals >= level if op == ">=" else vals <= level
+        row = {
+            "lever_value": v,
+            "success_share": float(ok.mean()),
+            "metric_mean": float(np.nanmean(vals)),
+            "cost_mean_yuan": float(np.mean([r["cost_yuan"] for r in res])),
+        }
+        path.append(row)
+        return row
+
+    top = trial(hi)
+    if top["success_share"] < probability:
+        return {"met": False, "lever": lever, "target": target, "probability": probability, "best": top, "path": path}
+    lo, best = 0.0, top
+    low = trial(lo)
+    if low["success_share"] >= probability:
+        return {"met": True, "lever": lever, "target": target, "probability": probability, "best": low, "path": path}
+    for _ in range(iterations):
+        mid = (lo + hi) / 2
+        row = trial(mid)
+        if row["success_share"] >= probability:
+            hi, best = mid, row
+        else:
+            lo = mid
+    return {"met": True, "lever": lever, "target": target, "probability": probability, "best": best, "path": path}
+
+
+def best_for_budget(
+    scenario: Scenario,
+    lever: str,
+    budget_yuan: float,
+    metric: str,
+    replicates: int,
+    master_seed: int,
+    run_fn,
+    hi: float | None = None,
+    iterations: int = 8,
+) -> dict:
+    """Largest lever value whose mean cost stays within `budget_yuan`, and the
+    metric it buys (cost assumed to rise with the lever)."""
+    metric = parse_target(f"{metric}>=0")[0]
+    seeds = replicate_seeds(master_seed, replicates)
+    hi = hi if hi is not None else 2.0 * max(current_value(scenario, lever), 1.0)
+    lo, path, best = 0.0, [], None
+    for _ in range(iterations + 1):
+        v = hi if not path else (lo + hi) / 2
+        res = evaluate(apply_lever(scenario, lever, v), seeds, run_fn)
+        row = {
+            "lever_value": v,
+            "cost_mean_yuan": float(np.mean([r["cost_yuan"] for r in res])),
+            "metric_mean": float(np.nanmean([r.get(metric, np.nan) for r in res])),
+        }
+        path.append(row)
+        if row["cost_mean_yuan"] <= budget_yuan:
+            best, lo = row, v
+            if len(path) == 1:
+                break
+        else:
+            hi = v
+    return {"lever": lever, "budget_yuan": budget_yuan, "metric": metric, "best": best, "path": path}

@@ -1,0 +1,74 @@
+"""Budget tables over twin replicates: cost by month and fiscal year, by policy
+and payer, with 5/50/95% bands; recipients; paired value-for-money metrics."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..experiments.bands import bands, mean_ci
+
+
+def _per_seed(twins: list[dict], keys: list[str]) -> pd.DataFrame:
+    """Yuan and payments per seed and `keys` (a missing combination is 0)."""
+    frames = []
+    for i, t in enumerate(twins):
+        b = t["policy"].tables["budget"].copy()
+        if b.empty:
+            continue
+        b["year"] = b["month"].str[:4].astype(int)
+        frames.append(b.groupby(keys, as_index=False)[["yuan", "recipients"]].sum().assign(rep=i))
+    if not frames:
+        return pd.DataFrame(columns=[*keys, "rep", "yuan", "recipients"])
+    b = pd.concat(frames)
+    full = b.pivot_table(index=keys, columns="rep", values=["yuan", "recipients"], aggfunc="sum")
+    cols = pd.MultiIndex.from_product([["yuan", "recipients"], range(len(twins))], names=[None, "rep"])
+    return full.reindex(columns=cols).fillna(0.0).stack(future_stack=True).reset_index()
+
+
+def cost_bands(twins: list[dict], keys: list[str]) -> pd.DataFrame:
+    """Yuan (mean, q05, q50, q95) and mean payments per `keys` over replicates."""
+    per = _per_seed(twins, keys)
+    if per.empty:
+        return pd.DataFrame(columns=[*keys, "mean", "q05", "q50", "q95", "n", "payments_mean"])
+    out = bands(per, keys, "yuan")
+    out["payments_mean"] = per.groupby(keys)["recipients"].mean().to_numpy()
+    return out
+
+
+def recipients_table(twins: list[dict]) -> pd.DataFrame:
+    """Distinct recipients and cost per recipient, per subsidy policy (means over replicates)."""
+    rows = []
+    for name in twins[0]["recipients"]:
+        people = [t["recipients"][name] for t in twins]
+        yuan = [float(t["policy"].tables["budget"].query("policy == @name")["yuan"].sum()) for t in twins]
+        m = sum(people) / len(people)
+        rows.append(
+            {
+                "policy": name,
+                "recipients_mean": m,
+                "yuan_mean": sum(yuan) / len(yuan),
+                "yuan_per_recipient": (sum(yuan) / len(yuan)) / m if m else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows, columns=["policy", "recipients_mean", "yuan_mean", "yuan_per_recipient"])
+
+
+def value_summary(per_seed: pd.DataFrame) -> pd.DataFrame:
+    """Mean and 95% interval of each paired metric over seeds."""
+    rows = []
+    for col in per_seed.columns:
+        if col == "seed":
+            continue
+        m, lo, hi = mean_ci(per_seed[col])
+        rows.append({"metric": col, "mean": m, "lo95": lo, "hi95": hi})
+    return pd.DataFrame(rows)
+
+
+def caps_table(twins: list[dict]) -> pd.DataFrame:
+    """When each budget cap binds (first month, per seed) and people turned away."""
+    frames = [t["caps"].assign(seed=t["seed"]) for t in twins if len(t["caps"])]
+    return (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=["policy", "cap_yuan", "bound_month", "turned_away", "owed_yuan", "seed"])
+    )
