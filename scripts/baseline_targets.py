@@ -29,8 +29,10 @@ def main() -> None:
             fmt = "{:,.0f}" if abs(vals[0]) > 10 else "{:.3f}"
             mean, rng = fmt.format(np.mean(vals)), f"{fmt.format(min(vals))} .. {fmt.format(max(vals))}"
         print(f"| {row.id} | {row.metric} | {row.target} | {row.tolerance} | {mean} | {rng} | {met}/{n} |")
-    print(f"\nwall time per run: median {np.median([r.wall_seconds for r in runs]):.1f} s "
-          f"({runs[0].n_agents:,} agents, {len(runs[0].months)} months, engine {runs[0].engine})")
+    print(
+        f"\nwall time per run: median {np.median([r.wall_seconds for r in runs]):.1f} s "
+        f"({runs[0].n_agents:,} agents, {len(runs[0].months)} months, engine {runs[0].engine})"
+    )
 
 
 if __name__ == "__main__":

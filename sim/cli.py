@@ -168,6 +168,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--metric", default="retention_ningbo_6m_poor", help="metric for --budget-yuan")
     b.add_argument("--brief", help="also write the planner brief (HTML) to this path")
     b.add_argument("--out", default="results")
+    b.add_argument("--quiet", action="store_true")
     b.set_defaults(func=cmd_budget)
     v = sub.add_parser("validate", help="check a scenario file")
     v.add_argument("scenario")

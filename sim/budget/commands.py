@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+from tqdm import tqdm
 
 from .. import __version__
 from ..errors import ScenarioError
@@ -45,7 +46,9 @@ def cmd_budget(args) -> int:
     master = sc.seed if args.seed is None else args.seed
     engine = choose_engine(sc, args.engine)
     seeds = replicate_seeds(master, args.replicates)
-    twins = [run_twins(sc, base, s, engine) for s in seeds]
+    twins = [
+        run_twins(sc, base, s, engine) for s in tqdm(seeds, desc=f"{sc.name} + twin", unit="pair", disable=args.quiet)
+    ]
     per_seed = pd.DataFrame([twin_metrics(t, args.discount_rate) for t in twins])
     value = value_summary(per_seed)
     by_month = cost_bands(twins, ["month", "policy", "payer"])
