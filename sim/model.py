@@ -34,7 +34,7 @@ from .recorder import Recorder
 from .schema import Scenario
 from .spells import SpellLog
 from .streams import MonthDraws, Streams
-from .world import build_world
+from .world import build_world, initial_workers
 
 
 @dataclass
@@ -76,6 +76,21 @@ class LaborModel(mesa.Model):
         self.recorder = Recorder(len(self.world.county_names), self.scale)
         self.t = 0
         self.labels = [self.calendar.info(s).label for s in range(scenario.calendar.months)]
+        cols = initial_workers(scenario, self.world, self.streams)
+        self._setup_shared(cols)
+        self.init_workers(cols)
+
+    def init_workers(self, cols: dict[str, np.ndarray]) -> None:
+        """Engine-specific: hold the initial population (agents or columns)."""
+        raise NotImplementedError
+
+    def n_seeking(self) -> int:
+        """Engine-specific: number of job seekers in Ningbo (agents)."""
+        raise NotImplementedError
+
+    def job_market(self) -> tuple[int, int]:
+        """(open jobs, job seekers in Ningbo), in agents, as of the last month's end."""
+        return sum(sum(e.vacancies()) for e in self.employers), self.n_seeking()
 
     def _setup_shared(self, cols: dict[str, np.ndarray]) -> None:
         """What both engines share: policies, employers (with love-job slots),

@@ -11,7 +11,6 @@ import numpy as np
 from ..agents import Broker, Worker
 from ..model import LaborModel, Month
 from ..states import FESTIVAL, JOB, OTHER, PRD, SEEKING
-from ..world import initial_workers
 
 
 class AgentsModel(LaborModel):
@@ -19,10 +18,8 @@ class AgentsModel(LaborModel):
 
     engine = "agents"
 
-    def __init__(self, scenario, seed: int | None = None) -> None:
-        super().__init__(scenario, seed)
-        cols = initial_workers(scenario, self.world, self.streams)
-        self._setup_shared(cols)
+    def init_workers(self, cols: dict[str, np.ndarray]) -> None:
+        """One `Worker` agent per row of the initial population."""
         self.workers: list[Worker] = []
         for i in range(self.n_workers):
             w = Worker(self, i, int(cols["county"][i]), bool(cols["poor"][i]), float(cols["skill"][i]))
@@ -54,10 +51,9 @@ class AgentsModel(LaborModel):
         """Per worker: holds a Ningbo job (at work or home for the festival)."""
         return np.fromiter((w.firm is not None for w in self.workers), dtype=bool, count=self.n_workers)
 
-    def job_market(self) -> tuple[int, int]:
-        """(open jobs, job seekers in Ningbo), in agents, as of the last month's end."""
-        vac = sum(sum(e.vacancies()) for e in self.employers)
-        return vac, sum(1 for w in self.workers if w.place == SEEKING)
+    def n_seeking(self) -> int:
+        """Job seekers in Ningbo (agents)."""
+        return sum(1 for w in self.workers if w.place == SEEKING)
 
     def final_subsidy(self, step: int, w: Worker) -> None:
         """Open quit: pay the final month of every subsidy the worker is in."""

@@ -16,7 +16,6 @@ from ..agents import Broker
 from ..model import LaborModel, Month
 from ..spells import CHANNELS, EXITS
 from ..states import FESTIVAL, HOME, JOB, LOCAL, OTHER, PRD, SEEKING
-from ..world import initial_workers
 
 MATCH_ROUNDS = 4
 
@@ -60,10 +59,8 @@ class ArraysModel(LaborModel):
 
     engine = "arrays"
 
-    def __init__(self, scenario, seed: int | None = None) -> None:
-        super().__init__(scenario, seed)
-        cols = initial_workers(scenario, self.world, self.streams)
-        self._setup_shared(cols)
+    def init_workers(self, cols: dict[str, np.ndarray]) -> None:
+        """The initial population becomes the model's columns."""
         self.w = Columns(cols)
         f = self.world.firms
         self.firm_wage = f.wage
@@ -82,10 +79,9 @@ class ArraysModel(LaborModel):
         """Per worker: holds a Ningbo job (at work or home for the festival)."""
         return self.w.firm >= 0
 
-    def job_market(self) -> tuple[int, int]:
-        """(open jobs, job seekers in Ningbo), in agents, as of the last month's end."""
-        vac = sum(sum(e.vacancies()) for e in self.employers)
-        return vac, int(np.count_nonzero(self.w.place == SEEKING))
+    def n_seeking(self) -> int:
+        """Job seekers in Ningbo (agents)."""
+        return int(np.count_nonzero(self.w.place == SEEKING))
 
     def _flow(self, name: str, idx: np.ndarray) -> None:
         self.recorder.flow(name, self.w.county[idx], self.w.poor[idx])
