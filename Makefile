@@ -12,7 +12,7 @@ SCENARIO ?= baseline_2020
 $(BIN)/laborsim: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test,cluster,calibrate]"
+	$(BIN)/python -m pip install --quiet -e ".[test,cluster,calibrate,viz,notebooks]"
 	touch $(BIN)/laborsim
 
 run: $(BIN)/laborsim

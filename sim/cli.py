@@ -108,6 +108,36 @@ def cmd_budget(args) -> int:
     return run_budget(args)
 
 
+def cmd_app(args) -> int:
+    """Serve the dashboard with `solara run` (the `viz` extra), bound to 127.0.0.1 by default."""
+    import os
+    import subprocess
+
+    try:
+        import solara  # noqa: F401
+    except ImportError:
+        raise ScenarioError("<command line>", "app", "no solara installed", "pip install -e '.[viz]'") from None
+    load_scenario(args.scenario)  # bad input fails here, with exit code 2
+    env = {**os.environ, "LABORSIM_APP_SCENARIO": args.scenario}
+    cache = Path(args.assets) if args.assets else Path(".solara-cache")
+    if cache.is_dir():
+        env["SOLARA_ASSETS_PROXY_CACHE_DIR"] = str(cache.resolve())
+    cmd = [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        "sim.app.page",
+        "--host",
+        args.host,
+        "--port",
+        str(args.port),
+        "--no-open",
+        "--production",
+    ]
+    return subprocess.call(cmd, env=env)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="laborsim", description="Organized labor migration Qianxinan -> Ningbo")
     sub = p.add_subparsers(dest="command", required=True)
@@ -170,6 +200,12 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", default="results")
     b.add_argument("--quiet", action="store_true")
     b.set_defaults(func=cmd_budget)
+    a = sub.add_parser("app", help="teaching dashboard in the browser (Solara; the `viz` extra)")
+    a.add_argument("scenario", nargs="?", default="teaching_small")
+    a.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    a.add_argument("--port", type=int, default=8765)
+    a.add_argument("--assets", help="Solara asset cache filled by scripts/solara_assets.sh (default .solara-cache)")
+    a.set_defaults(func=cmd_app)
     v = sub.add_parser("validate", help="check a scenario file")
     v.add_argument("scenario")
     v.set_defaults(func=cmd_validate)

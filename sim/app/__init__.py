@@ -1,0 +1,1 @@
+"""The teaching dashboard (the `viz` extra): a Mesa SolaraViz page."""
