@@ -231,6 +231,19 @@ class LaborModel(mesa.Model):
         score = score + mt.wage_beta * np.log(f.wage / 5000.0)
         return vac * np.exp(score)
 
+    def pay_and_cover(self, step: int, cols: dict[str, np.ndarray]):
+        """Pay every subsidy for the month just completed and assign liaison coverage
+        to employed workers `cols`. Returns masks: paid, after-payment cliff, covered."""
+        n = len(cols["idx"])
+        paid, cliff, covered = np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, bool)
+        for s in self.subsidies:
+            p, c = s.pay_month(step, cols, self.b.quit_hazard.subsidy_cliff_months)
+            paid |= p
+            cliff |= c
+        for lp in self.liaisons:
+            covered |= lp.covered(step, cols, self.liaison_rank[cols["idx"]])
+        return paid, cliff & ~paid, covered
+
     def employer_phase(self, m: Month) -> None:
         """Capacity this month from seasonal demand and shocks; love-job slots are
         reserved only while a love-jobs policy is active."""

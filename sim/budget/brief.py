@@ -45,7 +45,7 @@ def fmt(v: float, unit: str) -> str:
     """A headline number as text."""
     if v != v:
         return "n/a"
-    return f"{v:,.0f}" if unit == "yuan" else f"{v:.3f}"
+    return f"{v:.3f}" if unit == "share" else f"{v:,.0f}"
 
 
 def headline_rows(head: list[tuple[str, str, float, float, float, str]]) -> str:

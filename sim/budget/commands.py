@@ -120,7 +120,7 @@ def headline(value: pd.DataFrame, by_payer: pd.DataFrame, first_year: int) -> li
         ("cost over the run", "cost_yuan", "yuan"),
         ("incremental cost per additional retained worker-month", "incremental_cost_per_extra_worker_month", "yuan"),
         ("cost per retained worker-month", "cost_per_retained_worker_month", "yuan"),
-        ("additional retained worker-months vs twin", "extra_worker_months", "yuan"),
+        ("additional retained worker-months vs twin", "extra_worker_months", "person-months"),
         ("deadweight share of subsidy", "deadweight_share", "share"),
         ("6-month retention in Ningbo, registered poor", "retention_ningbo_6m_poor", "share"),
         ("same, baseline twin", "baseline_retention_ningbo_6m_poor", "share"),

@@ -80,18 +80,9 @@ class AgentsModel(LaborModel):
     def policy_phase(self, m: Month) -> None:
         """Subsidies, liaison coverage, broker fees and love-job top-ups."""
         step, emp = m.info.step, self.employed()
-        cols = self.columns(emp)
-        paid = np.zeros(len(emp), dtype=bool)
-        cliff = np.zeros(len(emp), dtype=bool)
-        for s in self.subsidies:
-            p, c = s.pay_month(step, cols, self.b.quit_hazard.subsidy_cliff_months)
-            paid |= p
-            cliff |= c
-        covered = np.zeros(len(emp), dtype=bool)
-        for lp in self.liaisons:
-            covered |= lp.covered(step, cols, self.liaison_rank[cols["idx"]])
+        paid, cliff, covered = self.pay_and_cover(step, self.columns(emp))
         for k, w in enumerate(emp):
-            w.subsidy_paid, w.cliff, w.liaison = bool(paid[k]), bool(cliff[k] and not paid[k]), bool(covered[k])
+            w.subsidy_paid, w.cliff, w.liaison = bool(paid[k]), bool(cliff[k]), bool(covered[k])
         self.spells.mark_support([w.spell for w in emp if w.subsidy_paid], "subsidy")
         self.spells.mark_support([w.spell for w in emp if w.liaison], "liaison")
         brokered = [w for w in emp if w.broker]

@@ -134,19 +134,10 @@ class ArraysModel(LaborModel):
         """Subsidies, liaison coverage, broker fees and love-job top-ups."""
         step, w = m.info.step, self.w
         emp = np.flatnonzero(w.place == JOB)
-        cols = self.view(emp)
-        paid = np.zeros(len(emp), dtype=bool)
-        cliff = np.zeros(len(emp), dtype=bool)
-        for s in self.subsidies:
-            p, c = s.pay_month(step, cols, self.b.quit_hazard.subsidy_cliff_months)
-            paid |= p
-            cliff |= c
-        covered = np.zeros(len(emp), dtype=bool)
-        for lp in self.liaisons:
-            covered |= lp.covered(step, cols, self.liaison_rank[emp])
+        paid, cliff, covered = self.pay_and_cover(step, self.view(emp))
         w.subsidy_paid[:] = False
         w.cliff[:] = False
-        w.subsidy_paid[emp], w.cliff[emp], w.liaison[emp] = paid, cliff & ~paid, covered
+        w.subsidy_paid[emp], w.cliff[emp], w.liaison[emp] = paid, cliff, covered
         self.spells.mark_support(w.spell[emp[paid]], "subsidy")
         self.spells.mark_support(w.spell[emp[covered]], "liaison")
         for bp in self.broker_programs:
