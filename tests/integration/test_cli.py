@@ -66,3 +66,9 @@ def test_validate_and_bad_cli_value(tmp_path, capsys):
     assert main(["run", "teaching_small", "--months", "0", "--out", str(tmp_path)]) == 2
     assert "calendar.months" in capsys.readouterr().err
     assert not (tmp_path / "teaching_small").exists()
+
+
+def test_too_many_agents_is_bad_input(tmp_path, capsys):
+    assert main(["run", "baseline_2020", "--people-per-agent", "0.01", "--out", str(tmp_path), "--quiet"]) == 2
+    assert "population.max_agents" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())
