@@ -22,6 +22,7 @@ lint: $(BIN)/laborsim
 	$(BIN)/ruff check .
 
 test: $(BIN)/laborsim lint
+	bash scripts/ensure_chromium.sh
 	$(BIN)/python -m pytest -n 2 tests
 
 clean-venv:
