@@ -2,4 +2,3 @@
 
 HOME, LOCAL, SEEKING, JOB, PRD, OTHER, FESTIVAL = range(7)
 PLACE_LABELS = ("home", "local_job", "ningbo_seeking", "ningbo_job", "prd", "other_region", "festival_visit")
-NINGBO = (SEEKING, JOB)

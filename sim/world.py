@@ -102,8 +102,12 @@ def initial_workers(sc: Scenario, world: WorldSpec, streams: Streams) -> dict[st
     n_by = [int(round(c.population * c.mobile_pool_share / world.scale)) for c in sc.places.counties.values()]
     n = int(sum(n_by))
     if n > sc.population.max_agents:
-        raise ScenarioError(sc.name, "population.people_per_agent", f"{world.scale:g} ({n:,} agents)",
-                            f"at most population.max_agents = {sc.population.max_agents:,} agents")
+        raise ScenarioError(
+            sc.name,
+            "population.people_per_agent",
+            f"{world.scale:g} ({n:,} agents)",
+            f"at most population.max_agents = {sc.population.max_agents:,} agents",
+        )
     county = np.repeat(np.arange(len(n_by)), n_by).astype(np.int8)
     poor_share = np.array([c.poor_share for c in sc.places.counties.values()])
     poor = rng.random(n) < poor_share[county]

@@ -12,6 +12,7 @@ from .. import __version__
 from ..errors import ScenarioError
 from ..experiments.compare import parameter_differences
 from ..loader import load_scenario
+from ..metrics.budget import by_month_policy_payer
 from ..plotting import budget_bands_figure, retention_bands_figure
 from ..results_io import Staged, base_manifest, git_commit, write_tables
 from ..runner import choose_engine, run
@@ -136,10 +137,7 @@ def make_brief(sc, base, twins, value, by_year, by_payer, tables, stamp) -> str:
     first_year = int(sc.calendar.start[:4])
     reps_p = [
         {
-            "budget": t["policy"]
-            .tables["budget"]
-            .groupby(["month", "policy", "payer"], as_index=False)[["yuan", "recipients"]]
-            .sum(),
+            "budget": by_month_policy_payer(t["policy"].tables["budget"]),
             "retention": t["policy"].tables["retention"].query("cohort == 'all'"),
         }
         for t in twins

@@ -35,7 +35,7 @@ class AgentsModel(LaborModel):
         return [w for w in self.workers if w.place == JOB]
 
     @staticmethod
-    def columns(ws: list[Worker], t: int = 0) -> dict[str, np.ndarray]:
+    def columns(ws: list[Worker]) -> dict[str, np.ndarray]:
         """Policy view of these workers as columns."""
         return {
             "idx": np.array([w.idx for w in ws], dtype=np.int64),

@@ -10,11 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 
-import pandas as pd
-
 from .. import __version__
-
-FLOW_STOCK_COLUMNS = None  # all numeric monthly columns are kept
+from ..metrics.budget import by_month_policy_payer
 
 
 def scenario_dict(scenario) -> dict:
@@ -43,12 +40,7 @@ def run_task(scenario_json: dict, seed: int, engine: str = "auto", full: bool = 
     monthly = m.drop(columns=["county", "poor"]).groupby(["step", "month"], as_index=False).sum()
     ret = res.tables["retention"]
     ret = ret[ret["cohort"] == "all"].drop(columns=["cohort"]).reset_index(drop=True)
-    b = res.tables["budget"]
-    budget = (
-        b.groupby(["month", "policy", "payer"], as_index=False)[["yuan", "recipients"]].sum()
-        if len(b)
-        else pd.DataFrame(columns=["month", "policy", "payer", "yuan", "recipients"])
-    )
+    budget = by_month_policy_payer(res.tables["budget"])
     out = {
         "seed": seed,
         "engine": res.engine,
