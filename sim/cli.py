@@ -118,7 +118,9 @@ def cmd_app(args) -> int:
     except ImportError:
         raise ScenarioError("<command line>", "app", "no solara installed", "pip install -e '.[viz]'") from None
     load_scenario(args.scenario)  # bad input fails here, with exit code 2
-    env = {**os.environ, "LABORSIM_APP_SCENARIO": args.scenario}
+    if args.second:
+        load_scenario(args.second)
+    env = {**os.environ, "LABORSIM_APP_SCENARIO": args.scenario, "LABORSIM_APP_SECOND": args.second or ""}
     cache = Path(args.assets) if args.assets else Path(".solara-cache")
     if cache.is_dir():
         env["SOLARA_ASSETS_PROXY_CACHE_DIR"] = str(cache.resolve())
@@ -202,6 +204,7 @@ def parser() -> argparse.ArgumentParser:
     b.set_defaults(func=cmd_budget)
     a = sub.add_parser("app", help="teaching dashboard in the browser (Solara; the `viz` extra)")
     a.add_argument("scenario", nargs="?", default="teaching_small")
+    a.add_argument("--second", help="scenario for side B (default: the same world with every policy off)")
     a.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     a.add_argument("--port", type=int, default=8765)
     a.add_argument("--assets", help="Solara asset cache filled by scripts/solara_assets.sh (default .solara-cache)")

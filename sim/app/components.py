@@ -14,9 +14,9 @@ from mesa.visualization.utils import update_counter  # noqa: E402
 
 
 def retention_figure(model):
-    """Retention in Ningbo so far: with the policies and without (twin)."""
+    """Retention in Ningbo so far: side A (the levers) and side B."""
     fig, ax = plt.subplots(figsize=(5, 3.2))
-    for m, label in ((model, "with policies"), (model.twin, "no policy")):
+    for m, label in ((model, f"A: {model.sc.name}"), (model.twin, f"B: {model.second_name}")):
         km = model.retention(m)
         ax.step(km["time"], km["survival"], where="post", label=label)
     ax.set(
@@ -70,13 +70,14 @@ def MapPanel(model):
 
 @solara.component
 def MonthPanel(model):
-    """The month shown, and both scenarios side by side in numbers."""
+    """The month shown, and both sides (A: the levers, B: the second scenario) in numbers."""
     update_counter.get()
     d = model.datacollector.get_model_vars_dataframe().iloc[-1]
     with solara.Card(f"Month: {model.month_label()}"):
         solara.Markdown(
-            "| | with policies | no policy |\n|---|---:|---:|\n"
-            f"| in Ningbo jobs | {d['In Ningbo jobs']:,.0f} | {d['In Ningbo jobs, no policy']:,.0f} |\n"
-            f"| return flow this month | {d['Return flow home']:,.0f} | {d['Return flow home, no policy']:,.0f} |\n"
-            f"| budget so far (M yuan) | {d['Cumulative budget (M yuan)']:,.2f} | 0 |\n"
+            f"| | A: {model.sc.name} | B: {model.second_name} |\n|---|---:|---:|\n"
+            f"| in Ningbo jobs | {d['In Ningbo jobs']:,.0f} | {d['In Ningbo jobs (B)']:,.0f} |\n"
+            f"| return flow this month | {d['Return flow home']:,.0f} | {d['Return flow home (B)']:,.0f} |\n"
+            f"| budget so far (M yuan) | {d['Cumulative budget (M yuan)']:,.2f} | "
+            f"{model.twin.ledger.total_yuan / 1e6:,.2f} |\n"
         )

@@ -1,6 +1,7 @@
 """The dashboard's model: the Mesa agents engine on a small preset, with the
 policy levers as keyword arguments (so SolaraViz sliders can rebuild it) and
-a no-policy twin stepped alongside on the same seed."""
+a second scenario (B) stepped alongside on the same seed: by default the same
+world with every policy off, or any scenario named by `second`."""
 
 from __future__ import annotations
 
@@ -54,7 +55,7 @@ def without_policies(sc: Scenario) -> Scenario:
 
 
 class DashboardModel(AgentsModel):
-    """Agents engine + levers + a no-policy twin, with a Mesa DataCollector."""
+    """Agents engine + levers (side A) + a second scenario (side B), with a Mesa DataCollector."""
 
     def __init__(
         self,
@@ -65,6 +66,7 @@ class DashboardModel(AgentsModel):
         workers_per_liaison: int = 100,
         n_brokers: int = 120,
         transport_seats: int = 2500,
+        second: str = "",
         seed: int = 1,
         rng=None,
     ) -> None:
@@ -79,17 +81,18 @@ class DashboardModel(AgentsModel):
         )
         seed = int(rng) if isinstance(rng, (int, np.integer)) else int(seed)
         super().__init__(sc, seed)
-        self.twin = AgentsModel(without_policies(sc), seed)
+        self.twin = AgentsModel(load_scenario(second) if second else without_policies(sc), seed)
+        self.second_name = second or "no policy"
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 "In Ningbo jobs": lambda m: m.count(m, JOB),
                 "Seeking in Ningbo": lambda m: m.count(m, SEEKING),
                 "At home": lambda m: m.count(m, HOME) + m.count(m, LOCAL) + m.count(m, FESTIVAL),
                 "In the PRD": lambda m: m.count(m, PRD),
-                "In Ningbo jobs, no policy": lambda m: m.count(m.twin, JOB),
+                "In Ningbo jobs (B)": lambda m: m.count(m.twin, JOB),
                 "Arrivals in Ningbo": lambda m: m.last_flow(m, "arrivals_ningbo"),
                 "Return flow home": lambda m: m.last_flow(m, "return_home"),
-                "Return flow home, no policy": lambda m: m.last_flow(m.twin, "return_home"),
+                "Return flow home (B)": lambda m: m.last_flow(m.twin, "return_home"),
                 "Cumulative budget (M yuan)": lambda m: m.ledger.total_yuan / 1e6,
             }
         )
@@ -112,7 +115,8 @@ class DashboardModel(AgentsModel):
             self.running = False
             return
         super().step()
-        self.twin.step()
+        if self.twin.t < self.twin.sc.calendar.months:
+            self.twin.step()
         self.datacollector.collect(self)
 
     def month_label(self) -> str:

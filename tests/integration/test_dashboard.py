@@ -28,7 +28,10 @@ def test_dashboard_model_levers_and_twin():
     df = high.datacollector.get_model_vars_dataframe()
     assert len(df) == 5 and df["Cumulative budget (M yuan)"].is_monotonic_increasing
     assert high.ledger.total_yuan > low.ledger.total_yuan
-    assert high.twin.ledger.total_yuan == 0  # the twin has no policy
+    assert high.twin.ledger.total_yuan == 0  # side B is the same world with no policy
+    side_b = DashboardModel(second="policy_liaison")
+    side_b.step()
+    assert side_b.twin.sc.name == "policy_liaison" and side_b.twin.ledger.total_yuan > 0
     flows = high.county_district_flows()
     assert flows.sum() == sum(high.scale for w in high.workers if w.firm is not None)
 
