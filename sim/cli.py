@@ -201,6 +201,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--brief", help="also write the planner brief (HTML) to this path")
     b.add_argument("--out", default="results")
     b.add_argument("--quiet", action="store_true")
+    _executor_args(b)
     b.set_defaults(func=cmd_budget)
     a = sub.add_parser("app", help="teaching dashboard in the browser (Solara; the `viz` extra)")
     a.add_argument("scenario", nargs="?", default="teaching_small")

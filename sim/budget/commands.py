@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import as_completed
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +12,7 @@ from tqdm import tqdm
 from .. import __version__
 from ..errors import ScenarioError
 from ..experiments.compare import parameter_differences
+from ..experiments.executors import close_executor, make_executor
 from ..loader import load_scenario
 from ..metrics.budget import by_month_policy_payer
 from ..plotting import budget_bands_figure, retention_bands_figure
@@ -47,9 +49,7 @@ def cmd_budget(args) -> int:
     master = sc.seed if args.seed is None else args.seed
     engine = choose_engine(sc, args.engine)
     seeds = replicate_seeds(master, args.replicates)
-    twins = [
-        run_twins(sc, base, s, engine) for s in tqdm(seeds, desc=f"{sc.name} + twin", unit="pair", disable=args.quiet)
-    ]
+    twins = twin_runs(sc, base, seeds, engine, args)
     per_seed = pd.DataFrame([twin_metrics(t, args.discount_rate) for t in twins])
     value = value_summary(per_seed)
     by_month = cost_bands(twins, ["month", "policy", "payer"])
@@ -101,6 +101,21 @@ def cmd_budget(args) -> int:
     print(budget_text(value, by_payer, tables["caps"], goal))
     print(f"results: {tmp.final}")
     return 0
+
+
+def twin_runs(sc: Scenario, base: Scenario, seeds: list[int], engine: str, args) -> list[dict]:
+    """Run the twin pairs through the chosen executor; results in seed order."""
+    ex, _ = make_executor(args.workers, args.scheduler)
+    try:
+        futures = {ex.submit(run_twins, sc, base, s, engine): s for s in seeds}
+        out = {}
+        for f in tqdm(
+            as_completed(futures), total=len(futures), desc=f"{sc.name} + twin", unit="pair", disable=args.quiet
+        ):
+            out[futures[f]] = f.result()
+    finally:
+        close_executor(ex)
+    return [out[s] for s in seeds]
 
 
 def headline(value: pd.DataFrame, by_payer: pd.DataFrame, first_year: int) -> list[tuple]:

@@ -41,6 +41,7 @@ def headline(monthly: pd.DataFrame, ret: pd.DataFrame, budget: pd.DataFrame) -> 
         "arrivals_ningbo_total": float(monthly["arrivals_ningbo"].sum()),
         "return_home_total": float(monthly["return_home"].sum()),
         "quits_total": float(monthly["quits"].sum()),
+        "festival_go_back_share": _share(monthly, "festival_back", "festival_stay"),
     }
     for k in (1, 3):
         out[f"retention_first_job_{k}m_unsupported"] = survival_at(ret, k, "unsupported", "first_job")
@@ -51,6 +52,12 @@ def headline(monthly: pd.DataFrame, ret: pd.DataFrame, budget: pd.DataFrame) -> 
     for payer in ("sending_county", "ningbo", "central"):
         out[f"cost_{payer}_yuan"] = float(budget.loc[budget["payer"] == payer, "yuan"].sum()) if len(budget) else 0.0
     return out
+
+
+def _share(monthly: pd.DataFrame, yes: str, no: str) -> float:
+    """yes / (yes + no) over the run (NaN when both are zero)."""
+    a, b = float(monthly[yes].sum()), float(monthly[no].sum())
+    return a / (a + b) if a + b else float("nan")
 
 
 def load_targets(path: Path = TARGETS_FILE) -> list[dict]:

@@ -199,3 +199,12 @@ def test_budget_command_and_brief_numbers(tmp_path, capsys):
     html = brief.read_text()
     assert "data:image/png;base64," in html and "http" not in html.split("<body>")[1].split("Assumptions")[0]
     assert "cnnb.com.cn" in html  # sources of the scenario's figures are listed
+
+
+def test_budget_through_local_processes_matches_in_process(tmp_path, capsys):
+    args = ["budget", "teaching_small", "--replicates", "2", "--engine", "arrays", "--quiet"]
+    assert main([*args, "--out", str(tmp_path / "a")]) == 0
+    assert main([*args, "--workers", "2", "--out", str(tmp_path / "b")]) == 0
+    (fa,) = (tmp_path / "a" / "budget").iterdir()
+    (fb,) = (tmp_path / "b" / "budget").iterdir()
+    pd.testing.assert_frame_equal(pd.read_csv(fa / "value_per_seed.csv"), pd.read_csv(fb / "value_per_seed.csv"))
