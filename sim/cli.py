@@ -85,6 +85,18 @@ def cmd_validate(args) -> int:
     return 0
 
 
+def _batch_args(p: argparse.ArgumentParser, seed_help: str | None = None) -> None:
+    """Options of the many-run commands: output root, quiet, executor; with
+    `seed_help` also replicates, master seed and engine."""
+    if seed_help:
+        p.add_argument("--replicates", type=int, default=10)
+        p.add_argument("--seed", type=int, help=seed_help)
+        p.add_argument("--engine", default="auto", choices=["auto", "agents", "arrays"])
+    p.add_argument("--out", default="results")
+    p.add_argument("--quiet", action="store_true")
+    _executor_args(p)
+
+
 def _executor_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, default=1, help="local processes (default 1: in-process)")
     p.add_argument("--scheduler", help="Dask scheduler address tcp://HOST:PORT (the `cluster` extra)")
@@ -172,25 +184,16 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("compare", help="paired comparison of scenarios on common random numbers")
     c.add_argument("baseline")
     c.add_argument("scenarios", nargs="+")
-    c.add_argument("--replicates", type=int, default=10)
-    c.add_argument("--seed", type=int, help="master seed (default: the baseline's)")
-    c.add_argument("--engine", default="auto", choices=["auto", "agents", "arrays"])
-    c.add_argument("--out", default="results")
-    c.add_argument("--quiet", action="store_true")
-    _executor_args(c)
+    _batch_args(c, "master seed (default: the baseline's)")
     c.set_defaults(func=cmd_compare)
     w = sub.add_parser("sweep", help="parameter sweep (grid, lhs, sobol) that resumes")
     w.add_argument("sweep", help="sweep YAML file")
-    w.add_argument("--out", default="results")
-    w.add_argument("--quiet", action="store_true")
-    _executor_args(w)
+    _batch_args(w)
     w.set_defaults(func=cmd_sweep)
     b = sub.add_parser("budget", help="cost by year and payer, value for money against a twin, goal-seek, brief")
     b.add_argument("scenario")
     b.add_argument("--baseline", help="baseline twin (default: the scenario with every policy off)")
-    b.add_argument("--replicates", type=int, default=10)
-    b.add_argument("--seed", type=int, help="master seed (default: the scenario's)")
-    b.add_argument("--engine", default="auto", choices=["auto", "agents", "arrays"])
+    _batch_args(b, "master seed (default: the scenario's)")
     b.add_argument("--discount-rate", type=float, default=0.0, help="yearly rate for multi-year totals")
     b.add_argument("--target", help='goal, e.g. "retention_6m_poor>=0.75"')
     b.add_argument("--lever", default="subsidy.total_yuan", help="lever for --target/--budget-yuan")
@@ -199,9 +202,6 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--budget-yuan", type=float, help="maximize --metric within this mean cost")
     b.add_argument("--metric", default="retention_ningbo_6m_poor", help="metric for --budget-yuan")
     b.add_argument("--brief", help="also write the planner brief (HTML) to this path")
-    b.add_argument("--out", default="results")
-    b.add_argument("--quiet", action="store_true")
-    _executor_args(b)
     b.set_defaults(func=cmd_budget)
     a = sub.add_parser("app", help="teaching dashboard in the browser (Solara; the `viz` extra)")
     a.add_argument("scenario", nargs="?", default="teaching_small")

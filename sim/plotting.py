@@ -12,6 +12,14 @@ import pandas as pd  # noqa: E402
 from .metrics.budget import cumulative_by_policy  # noqa: E402
 
 
+def finish_retention_axes(ax, what: str, title: str) -> None:
+    """Axes of every retention figure: months since arrival vs the share still `what`."""
+    ax.set(xlabel="months since arrival", ylabel=f"share still {what}", ylim=(0, 1.02), title=title)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    ax.figure.tight_layout()
+
+
 def retention_figure(ret: pd.DataFrame, measure: str = "ningbo", groups=("all", "poor", "unsupported")):
     """Kaplan-Meier retention of all arrivals, by group, with 95% bands."""
     fig, ax = plt.subplots(figsize=(7, 4.2))
@@ -22,15 +30,7 @@ def retention_figure(ret: pd.DataFrame, measure: str = "ningbo", groups=("all", 
         ax.step(d["month"], d["survival"], where="post", label=f"{g} (n={int(d['n'].iloc[0])})")
         ax.fill_between(d["month"], d["lo"], d["hi"], step="post", alpha=0.2)
     what = "in Ningbo" if measure == "ningbo" else "in first job"
-    ax.set(
-        xlabel="months since arrival",
-        ylabel=f"share still {what}",
-        ylim=(0, 1.02),
-        title=f"Retention {what} (Kaplan-Meier, 95% band)",
-    )
-    ax.grid(alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
+    finish_retention_axes(ax, what, f"Retention {what} (Kaplan-Meier, 95% band)")
     return fig
 
 
@@ -109,15 +109,7 @@ def retention_bands_figure(bands_by_name: dict[str, pd.DataFrame], group: str = 
         ax.step(d["month"], d["q50"], where="post", label=f"{name} (median of {int(d['n'].max())})")
         ax.fill_between(d["month"], d["q05"], d["q95"], step="post", alpha=0.2)
     what = "in Ningbo" if measure == "ningbo" else "in first job"
-    ax.set(
-        xlabel="months since arrival",
-        ylabel=f"share still {what}",
-        ylim=(0, 1.02),
-        title=f"Retention {what}, group '{group}' (5-95% band over replicates)",
-    )
-    ax.grid(alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
+    finish_retention_axes(ax, what, f"Retention {what}, group '{group}' (5-95% band over replicates)")
     return fig
 
 

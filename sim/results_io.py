@@ -39,22 +39,18 @@ def scenario_hash(res: RunResult) -> str:
 
 def manifest(res: RunResult) -> dict:
     """What a run was: resolved scenario, seed, versions, engine, wall time."""
-    return {
-        "scenario_name": res.scenario.name,
-        "scenario_hash": scenario_hash(res),
-        "seed": res.seed,
-        "engine": res.engine,
-        "package_version": __version__,
-        "git_commit": git_commit(),
-        "python": platform.python_version(),
-        "machine": f"{platform.system()} {platform.machine()} ({os.cpu_count()} cpus)",
-        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-        "wall_seconds": round(res.wall_seconds, 3),
-        "n_agents": res.n_agents,
-        "people_per_agent": res.scenario.population.people_per_agent,
-        "months": res.months,
-        "scenario": res.scenario.model_dump(mode="json"),
-    }
+    return base_manifest(
+        "run",
+        scenario_name=res.scenario.name,
+        scenario_hash=scenario_hash(res),
+        seed=res.seed,
+        engine=res.engine,
+        wall_seconds=round(res.wall_seconds, 3),
+        n_agents=res.n_agents,
+        people_per_agent=res.scenario.population.people_per_agent,
+        months=res.months,
+        scenario=res.scenario.model_dump(mode="json"),
+    )
 
 
 def write_run(res: RunResult, out_root: Path, fmt: str = "csv", figures: bool = True) -> Path:
@@ -123,7 +119,7 @@ def save_figures(folder: Path, figs: dict) -> None:
 
 
 def base_manifest(kind: str, **extra) -> dict:
-    """Version stamp shared by replicate, compare and sweep folders."""
+    """Version stamp shared by every results folder (run, replicates, compare, budget)."""
     return {
         "kind": kind,
         "package_version": __version__,

@@ -12,6 +12,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import solara  # noqa: E402
 from mesa.visualization.utils import update_counter  # noqa: E402
 
+from ..plotting import finish_retention_axes  # noqa: E402
+
 
 def retention_figure(model):
     """Retention in Ningbo so far: side A (the levers) and side B."""
@@ -19,15 +21,7 @@ def retention_figure(model):
     for m, label in ((model, f"A: {model.sc.name}"), (model.twin, f"B: {model.second_name}")):
         km = model.retention(m)
         ax.step(km["time"], km["survival"], where="post", label=label)
-    ax.set(
-        xlabel="months since arrival",
-        ylabel="share still in Ningbo",
-        ylim=(0, 1.02),
-        title=f"Retention (Kaplan-Meier), {model.month_label()}",
-    )
-    ax.grid(alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
+    finish_retention_axes(ax, "in Ningbo", f"Retention (Kaplan-Meier), {model.month_label()}")
     return fig
 
 
