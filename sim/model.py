@@ -1,6 +1,7 @@
 """The shared model shell: one monthly step in the order of design.md, written
-once here. The engines (`sim.engines`) differ only in bookkeeping: how workers
-are stored and visited.
+once here. The engines (`sim.engines`) differ only in how they visit workers
+(whole-table kernels or one Mesa agent at a time) and in how matching walks
+the seekers; every rule is in `sim.transitions`, `sim.rules` and the policies.
 
 Step order:
     1. calendar and shocks (Spring Festival visits, lockdown, demand shocks)
@@ -14,7 +15,7 @@ Step order:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import mesa
 import numpy as np
@@ -23,46 +24,58 @@ from . import rules
 from .agents import Broker, Employer
 from .calendar import Calendar, MonthInfo
 from .ledger import Ledger
-from .policies import World, build_policies
-from .policies.brokers import BrokerProgram
-from .policies.liaison import Liaison
-from .policies.love_jobs import LoveJobs
-from .policies.subsidy import Subsidy
-from .policies.training import Training
-from .policies.transport import Transport
+from .params import pack_behavior, pack_month, tenure_bands
+from .policies import Effects, World, build_policies
 from .recorder import Recorder
 from .schema import Scenario
-from .spells import SpellLog
-from .streams import MonthDraws, Streams
+from .spells import CHANNELS
+from .states import HOME, JOB, LOCAL, SEEKING
+from .streams import Streams
+from .table import SPELL_FLAGS, new_table
+from .transitions import (
+    DRAWS,
+    N_OUT,
+    O_QUIT,
+    O_QUIT_FIRM,
+    O_QUIT_MONTHS,
+    O_QUIT_PRIOR,
+    O_WANT,
+    O_WANT_KIND,
+    WANT_BACK,
+    WANT_BROKER,
+    WANT_FROM_PRD,
+)
 from .world import build_world, initial_workers
 
 
 @dataclass
 class Month:
-    """What one step knows: calendar facts, per-worker draws, lookup tables."""
+    """What one step knows: calendar facts, the packed facts and draw keys the
+    transitions read, the job chance seen from home, and this month's broker
+    recruits and buffers."""
 
     info: MonthInfo
-    u: dict[str, np.ndarray]
-    p_depart_home: np.ndarray  # [county, poor]
-    p_depart_local: np.ndarray  # [county, poor]
-    p_ningbo: np.ndarray  # [county, poor, organized]
-    organized_open: np.ndarray  # [county] seats on offer this month
-    job_chance: float  # chance of a Ningbo job as seen from home (rules.job_chance)
-    want_ningbo: list = field(default_factory=list)
+    facts: np.ndarray  # sim.params.pack_month
+    keys: np.ndarray  # uint64 key per decision of sim.transitions.DRAWS
+    job_chance: float
+    recruits: np.ndarray
+    skip: np.ndarray  # workers who do not decide this month (broker recruits)
 
 
 class LaborModel(mesa.Model):
-    """Base of both engines: scenario, streams, calendar, policies, recorders.
+    """Base of both engines: scenario, streams, calendar, policies, worker table, recorders.
 
     Args:
         scenario: A validated scenario.
-        seed: Run seed; defaults to the scenario's seed. Stored as `self.seed`.
+        seed: Run seed; defaults to the scenario's. Stored as `self.seed`.
+        rng: Mesa's name for the seed (an int), so `mesa.batch_run(..., rng=[...])`
+            gives different runs; used when `seed` is not given.
     """
 
     engine = "base"
 
-    def __init__(self, scenario: Scenario, seed: int | None = None) -> None:
-        seed = scenario.seed if seed is None else int(seed)
+    def __init__(self, scenario: Scenario, seed: int | None = None, rng: int | None = None) -> None:
+        seed = int(seed if seed is not None else rng if rng is not None else scenario.seed)
         super().__init__(rng=seed)
         self.seed = seed
         self.sc = scenario
@@ -72,59 +85,55 @@ class LaborModel(mesa.Model):
         self.world = build_world(scenario, self.streams)
         self.scale = self.world.scale
         self.ledger = Ledger()
+        from .spells import SpellLog
+
         self.spells = SpellLog()
         self.recorder = Recorder(len(self.world.county_names), self.scale)
         self.t = 0
         self.labels = [self.calendar.info(s).label for s in range(scenario.calendar.months)]
+        self.P, self.bands = pack_behavior(self.b), tenure_bands(self.b)
         cols = initial_workers(scenario, self.world, self.streams)
-        self._setup_shared(cols)
-        self.init_workers(cols)
+        self.table = new_table(cols)
+        self.n_workers = len(self.table)
+        self._out = np.zeros((N_OUT, self.n_workers), np.int32)  # travel queue and open quits (sim.transitions)
+        self._nout = np.zeros(N_OUT, np.int64)
+        self._setup_firms_and_policies()
+        self.init_workers()
 
-    def init_workers(self, cols: dict[str, np.ndarray]) -> None:
-        """Engine-specific: hold the initial population (agents or columns)."""
-        raise NotImplementedError
+    def init_workers(self) -> None:
+        """Engine-specific: how workers are visited (agents are views on the table)."""
 
-    def n_seeking(self) -> int:
-        """Engine-specific: number of job seekers in Ningbo (agents)."""
-        raise NotImplementedError
-
-    def job_market(self) -> tuple[int, int]:
-        """(open jobs, job seekers in Ningbo), in agents, as of the last month's end."""
-        return sum(sum(e.vacancies()) for e in self.employers), self.n_seeking()
-
-    def _setup_shared(self, cols: dict[str, np.ndarray]) -> None:
-        """What both engines share: policies, employers (with love-job slots),
-        brokers, and each worker's persistent liaison rank."""
-        self.n_workers = len(cols["county"])
-        self._build_policies(self.n_workers)
-        self.employers = [Employer(self, i) for i in range(len(self.world.firms.slots))]
-        slots = self.world.firms.slots
-        for lj in self.love_jobs:
-            love = lj.allocate(slots, self.world.firms.district, self.streams[f"love:{lj.name}"].random(len(slots)))
-            for e, k in zip(self.employers, love, strict=True):
-                e.love_slots += int(k)
-        self.brokers: list[Broker] = []
-        nc = len(self.world.county_names)
-        for bp in self.broker_programs:
-            counties = np.flatnonzero(bp.eligible(np.arange(nc), np.ones(nc, bool)))
-            pool = np.bincount(cols["county"], minlength=nc)[counties]
-            u = self.streams[f"brokers:{bp.name}"].random(bp.cfg.n_brokers)
-            cum = np.cumsum(pool) / max(pool.sum(), 1)
-            for k in range(bp.cfg.n_brokers):
-                c = int(counties[min(np.searchsorted(cum, u[k], side="right"), len(counties) - 1)])
-                self.brokers.append(Broker(self, len(self.brokers), c, 1.0))
-        self.liaison_rank = self.streams["liaison_rank"].random(self.n_workers, dtype=np.float32)
-
-    def _build_policies(self, n_workers: int) -> None:
-        w = World(self.world.county_names, self.world.district_names, self.scale, self.calendar, self.ledger, n_workers)
+    # ---- set-up ---------------------------------------------------------------------
+    def _setup_firms_and_policies(self) -> None:
+        """Policies; employers with their love-job slots and fill counters; listed brokers."""
+        w = World(
+            self.world.county_names,
+            self.world.district_names,
+            self.scale,
+            self.calendar,
+            self.ledger,
+            self.n_workers,
+            self.b,
+            self.streams,
+        )
         self.policies = build_policies(self.sc, w)
-        by = lambda cls: [p for p in self.policies.values() if isinstance(p, cls)]  # noqa: E731
-        self.subsidies: list[Subsidy] = by(Subsidy)
-        self.trainings: list[Training] = by(Training)
-        self.liaisons: list[Liaison] = by(Liaison)
-        self.transports: list[Transport] = by(Transport)
-        self.love_jobs: list[LoveJobs] = by(LoveJobs)
-        self.broker_programs: list[BrokerProgram] = by(BrokerProgram)
+        f = self.world.firms
+        self.firm_data = np.stack([f.wage, f.skill_required], axis=1).astype(np.float64)
+        self.firm_counts = np.zeros((len(f.slots), 2), np.int64)  # filled, love_filled
+        held = self.table["firm"][self.table["firm"] >= 0]
+        self.firm_counts[:, 0] = np.bincount(held, minlength=len(f.slots))
+        self.employers = [Employer(self, i) for i in range(len(f.slots))]
+        love = np.zeros(len(f.slots), np.int64)
+        for p in self.policies.values():
+            love += p.love_slots(f.slots, f.district, self.streams[f"love:{p.name}"].random(len(f.slots)))
+        for e, k in zip(self.employers, love, strict=True):
+            e.love_slots = int(k)
+        self.love_floor = max((p.wage_floor() for p in self.policies.values()), default=0.0)
+        self.brokers: list[Broker] = []
+        pool = np.bincount(self.table["county"], minlength=len(self.world.county_names))
+        for p in self.policies.values():
+            for c in p.initial_brokers(pool):
+                self.brokers.append(Broker(self, len(self.brokers), c, 1.0))
 
     # ---- the step, in the order of design.md -------------------------------------
     def step(self) -> None:
@@ -147,40 +156,83 @@ class LaborModel(mesa.Model):
             if progress:
                 progress(self.t)
 
-    # ---- shared pieces ---------------------------------------------------------
+    # ---- engine-specific visits ----------------------------------------------------
+    def visit_calendar(self, m: Month) -> None:
+        """Apply `transitions.calendar_row` to every worker."""
+        raise NotImplementedError
+
+    def visit_decide(self, m: Month) -> None:
+        """Apply `transitions.decide_row` to every worker not in `m.skip`."""
+        raise NotImplementedError
+
+    def match_phase(self, m: Month) -> None:
+        """Seekers meet vacancies (design.md step 6)."""
+        raise NotImplementedError
+
+    # ---- 1. calendar ---------------------------------------------------------------
     def open_month(self, step: int) -> Month:
-        """Calendar facts, this month's draws (one uniform per worker per decision)
-        and the lookup tables of the rules that depend only on county and group."""
+        """Calendar facts, this month's draw keys and the lookup tables of the rules
+        that depend only on county and group."""
         info = self.calendar.info(step)
-        u = MonthDraws(self.streams, step, self.n_workers)
-        for tp in self.transports:
-            tp.open_month(step, self.streams.monthly(f"seats:{tp.name}", step, 1)[0])
-        organized = np.zeros(len(self.world.county_names), dtype=bool)
-        for tp in self.transports:
-            if tp.seats_left > 0:
-                organized |= tp.eligible(np.arange(len(organized)), np.ones(len(organized), bool))
+        nc = len(self.world.county_names)
+        for p in self.policies.values():
+            p.open_month(step)
+        organized = np.zeros(nc, dtype=bool)
+        for p in self.policies.values():
+            organized |= p.seats_on_offer(nc)
         chance = self._smooth_chance(float(rules.job_chance(*self.job_market())))
-        return Month(info, u, *self._lookup_tables(info, organized, chance), organized, chance)
+        p_home, p_local, p_n = self._lookup_tables(info, organized, chance)
+        facts = pack_month(
+            step,
+            info.own_travel_share,
+            info.festival,
+            self.sc.places.prd.wage_yuan_month,
+            self.love_floor,
+            p_home,
+            p_local,
+            p_n,
+            organized,
+        )
+        keys = np.array([self.streams.key(d, step) for d in DRAWS], dtype=np.uint64)
+        return Month(info, facts, keys, chance, np.zeros(0, np.int64), np.zeros(self.n_workers, bool))
+
+    def calendar_phase(self, m: Month) -> None:
+        """Tenure grows; in the festival month a share of workers away go home."""
+        self.visit_calendar(m)
+
+    def job_market(self) -> tuple[int, int]:
+        """(open jobs, job seekers in Ningbo), in agents, as of the last month's end."""
+        return sum(sum(e.vacancies()) for e in self.employers), self.n_seeking()
+
+    def n_seeking(self) -> int:
+        """Job seekers in Ningbo (agents)."""
+        return int(np.count_nonzero(self.table["place"] == SEEKING))
+
+    def holds_job(self) -> np.ndarray:
+        """Per worker: holds a Ningbo job (at work or home for the festival)."""
+        return self.table["firm"] >= 0
 
     def _smooth_chance(self, raw: float) -> float:
         """News of open jobs travels with a lag: the chance seen from home moves
-        halfway towards this month's value (behavior.departure.job_news_weight)."""
+        towards this month's value by behavior.departure.job_news_weight."""
         prev = getattr(self, "_chance", raw)
         w = self.b.departure.job_news_weight
         self._chance = (1 - w) * prev + w * raw
         return self._chance
 
     def _lookup_tables(self, info: MonthInfo, organized: np.ndarray, chance: float):
+        """Departure from home and from a local job [county, poor]; choice of Ningbo
+        [county, poor, organized on offer]."""
         w, dp = self.world, self.b.departure
         nc = len(w.county_names)
         county = np.repeat(np.arange(nc), 2)
         poor = np.tile([False, True], nc)
-        best = np.maximum(self.mean_ningbo_wage(), self.sc.places.prd.wage_yuan_month)
+        prd = self.sc.places.prd
+        best = np.maximum(self.mean_ningbo_wage(), prd.wage_yuan_month)
         p_home = rules.departure_prob(best, w.home_income[county], poor, info.month_of_year, dp).reshape(nc, 2)
         p_local = rules.departure_prob(
             best, w.local_wage[county], poor, info.month_of_year, dp, base=dp.p_depart_local_month
         ).reshape(nc, 2)
-        prd = self.sc.places.prd
         p_n = np.stack(
             [
                 rules.p_choose_ningbo(
@@ -204,6 +256,59 @@ class LaborModel(mesa.Model):
         f = self.world.firms
         return float((f.wage * f.slots).sum() / max(f.slots.sum(), 1))
 
+    # ---- 2. policies -----------------------------------------------------------------
+    def view(self, idx: np.ndarray, firm: np.ndarray | None = None, prior: np.ndarray | None = None) -> dict:
+        """Policy view of workers `idx` as columns (firm and prior spells may be
+        given as they were before a move)."""
+        t = self.table[idx]
+        f = t["firm"] if firm is None else firm
+        fs = np.maximum(f, 0)
+        return {
+            "idx": idx,
+            "county": t["county"].astype(np.int64),
+            "poor": t["poor"],
+            "district": np.where(f >= 0, self.world.firms.district[fs], -1),
+            "prior_spells": t["prior_spells"] if prior is None else prior,
+            "spell_months": t["spell_months"],
+            "firm_wage": np.where(f >= 0, self.world.firms.wage[fs], 0.0),
+            "love_job": t["love_job"],
+            "broker": t["broker"],
+        }
+
+    def apply_effects(self, idx: np.ndarray, effects: list[Effects]) -> tuple[dict, np.ndarray]:
+        """Apply the policies' effects on workers `idx`: this month's quit-hazard
+        multiplier (same key: the strongest; keys multiply), liaison coverage,
+        training and the spells' support flags. Returns the hazard multipliers
+        by key and the coverage mask (for the caller to store)."""
+        by_key: dict[str, list[np.ndarray]] = {}
+        covered = np.zeros(len(idx), bool)
+        for e in effects:
+            if e.hazard is not None:
+                by_key.setdefault(e.hazard_key or "", []).append(np.asarray(e.hazard, np.float64))
+            if e.covered is not None:
+                covered |= e.covered
+            if e.trained is not None:
+                self.table["trained"][idx[e.trained]] = True
+            if e.support is not None and e.marked is not None:
+                self.spells.mark_support(self.table["spell"][idx[e.marked]], e.support)
+        return by_key, covered
+
+    def policy_phase(self, m: Month) -> None:
+        """Every policy sees the workers in a Ningbo job this month (pays, covers,
+        follows up); their effects set this month's quit-hazard multiplier."""
+        step, t = m.info.step, self.table
+        emp = np.flatnonzero(t["place"] == JOB)
+        w = self.view(emp)
+        effects = [e for p in self.policies.values() if (e := p.employed_month(step, w)) is not None]
+        by_key, covered = self.apply_effects(emp, effects)
+        mult = np.ones(len(emp))
+        for hs in by_key.values():
+            lo, hi = np.minimum.reduce(hs), np.maximum.reduce(hs)
+            mult *= np.where(lo < 1.0, lo, hi)
+        t["hazard_mult"][emp] = mult
+        t["liaison"][emp] = covered
+
+    # ---- 3. employers ----------------------------------------------------------------
     def firm_capacity(self, step: int) -> np.ndarray:
         """Jobs open to Qianxinan workers this month: slots x seasonal demand x shocks."""
         f = self.world.firms
@@ -214,6 +319,147 @@ class LaborModel(mesa.Model):
         )
         return np.floor(f.slots * mult + 0.5).astype(np.int64)
 
+    def employer_phase(self, m: Month) -> None:
+        """Capacity this month from seasonal demand and shocks; love-job slots are
+        reserved only while a policy reserves them."""
+        cap = self.firm_capacity(m.info.step)
+        love_open = any(p.reserves_love_jobs(m.info.step) for p in self.policies.values())
+        for e in self.employers:
+            e.capacity = int(cap[e.index])
+            e.love_open = love_open
+
+    def vacancies(self) -> np.ndarray:
+        """(firms, 2): regular and love-job vacancies at this month's capacity."""
+        return np.array([e.vacancies() for e in self.employers], dtype=np.int64).reshape(-1, 2)
+
+    # ---- 4. brokers ------------------------------------------------------------------
+    def broker_phase(self, m: Month) -> None:
+        """Brokers recruit at home (as many as the jobs they can see allow);
+        experienced workers become brokers. In each county, candidates who accept
+        are taken in the month's broker order, up to the brokers' capacity."""
+        step, t = m.info.step, self.table
+        for p in self.policies.values():
+            offer = p.recruiting(step)
+            if offer is None:
+                continue
+            self._promote(m, offer)
+            nb = len(self.brokers)
+            u_cap = self.streams.monthly(f"broker_cap:{p.name}", step, max(nb, 1))[:nb]
+            cap = offer.capacity_people * m.job_chance / self.scale
+            b_county = np.array([b.county for b in self.brokers], np.int64)
+            b_weight = np.array([b.weight for b in self.brokers])
+            nc = len(self.world.county_names)
+            k = np.bincount(b_county, weights=rules.stochastic_round(b_weight * cap, u_cap), minlength=nc)
+            k = k.astype(np.int64)
+            home = np.flatnonzero((t["place"] == HOME) | (t["place"] == LOCAL))
+            home = home[~m.skip[home]]
+            p_acc = np.where(t["poor"][home], offer.p_accept_poor, offer.p_accept)
+            acc = home[self.streams.uniforms("accept", step, home) < p_acc]
+            order = self.streams.uniforms("broker_order", step, acc)
+            got = [m.recruits]
+            for c in np.flatnonzero(k):
+                in_c = np.flatnonzero(t["county"][acc] == c)
+                top = in_c[np.argpartition(-order[in_c], k[c])[: k[c]]] if k[c] < len(in_c) else in_c
+                got.append(acc[top])
+            m.recruits = np.concatenate(got).astype(np.int64)
+            m.skip[m.recruits] = True
+
+    def _promote(self, m: Month, offer) -> None:
+        """Workers with enough months in Ningbo become brokers (behavior.brokers)."""
+        t, mb = self.table, self.b.brokers
+        cand = np.flatnonzero(
+            (t["place"] == JOB) & ~t["is_broker"] & (t["spell_months"] >= mb.promote_min_tenure_months)
+        )
+        cand = cand[self.streams.uniforms("promote", m.info.step, cand) < mb.p_promote_month]
+        cand = cand[offer.policy.eligible(t["county"][cand].astype(np.int64), t["poor"][cand])]
+        for i in cand:
+            self.brokers.append(Broker(self, len(self.brokers), int(t["county"][i]), self.scale))
+        t["is_broker"][cand] = True
+        self.flow("promoted_brokers", cand)
+
+    # ---- 5. decisions and travel -------------------------------------------------------
+    def kernel_args(self, m: Month) -> tuple:
+        """The arguments of `transitions.decide_row` after the worker index."""
+        return (
+            self.table,
+            self.spells.rows,
+            self.firm_counts,
+            self.firm_data,
+            m.facts,
+            self.P,
+            self.bands,
+            m.keys,
+            self.recorder.counts,
+            self._out,
+            self._nout,
+        )
+
+    def decide_phase(self, m: Month) -> None:
+        """Every worker decides (but this month's broker recruits); open quits get
+        their final payments; then those bound for Ningbo travel."""
+        self._nout[:] = 0
+        self.visit_decide(m)
+        out, n = self._out, self._nout
+        nq = n[O_QUIT]
+        if nq:
+            o = np.argsort(out[O_QUIT, :nq], kind="stable")  # pay in worker order (budget caps)
+            q = out[O_QUIT, :nq][o].astype(np.int64)
+            w = self.view(q, firm=out[O_QUIT_FIRM, :nq][o], prior=out[O_QUIT_PRIOR, :nq][o])
+            w["spell_months"] = out[O_QUIT_MONTHS, :nq][o]
+            for p in self.policies.values():
+                p.on_quit(m.info.step, w)
+        idx = np.concatenate([m.recruits, out[O_WANT, : n[O_WANT]]]).astype(np.int64)
+        kind = np.concatenate([np.full(len(m.recruits), WANT_BROKER), out[O_WANT_KIND, : n[O_WANT]]])
+        self.travel(m, idx, kind)
+
+    def travel(self, m: Month, idx: np.ndarray, kind: np.ndarray) -> None:
+        """Bound for Ningbo, in the month's travel order: an organized seat if one
+        is free, else on one's own if travel is open, else blocked this month."""
+        t, step = self.table, m.info.step
+        order = np.argsort(self.streams.uniforms("travel_order", step, idx), kind="stable")
+        idx, kind = idx[order], kind[order]
+        organized = np.zeros(len(idx), bool)
+        county, poor = t["county"][idx].astype(np.int64), t["poor"][idx]
+        for p in self.policies.values():
+            rest = np.flatnonzero(~organized)
+            organized[rest[p.book_seats(step, county[rest], poor[rest])]] = True
+        ok = organized | (self.streams.uniforms("travel", step, idx) < m.info.own_travel_share)
+        self.flow("blocked_by_lockdown", idx[~ok])
+        idx, kind, organized = idx[ok], kind[ok], organized[ok]
+        back = idx[kind == WANT_BACK]
+        t["place"][back] = JOB
+        self.flow("festival_back", back)
+        new = kind != WANT_BACK
+        self.arrive(step, idx[new], kind[new], organized[new])
+
+    def arrive(self, step: int, idx: np.ndarray, kind: np.ndarray, organized: np.ndarray) -> None:
+        """Start Ningbo spells as job seekers; count the channel; policies greet arrivals."""
+        t = self.table
+        ch = {c: CHANNELS.index(c) for c in CHANNELS}
+        channel = np.where(
+            kind == WANT_BROKER,
+            ch["broker"],
+            np.where(kind == WANT_FROM_PRD, ch["from_prd"], np.where(organized, ch["organized"], ch["own"])),
+        )
+        self.flow("departures", idx[kind != WANT_FROM_PRD])
+        self.flow("arrivals_ningbo", idx)
+        for c, code in ch.items():
+            self.flow(f"arrivals_{c}", idx[channel == code])
+        t["place"][idx], t["months_seeking"][idx], t["spell_months"][idx] = SEEKING, 0, 0
+        t["spell"][idx] = self.spells.open(step, t["county"][idx], t["poor"][idx], channel)
+        t["broker"][idx] = kind == WANT_BROKER
+        t["organized"][idx] = organized
+        self._greet(step, idx, "on_arrival")
+
+    def _greet(self, step: int, idx: np.ndarray, hook: str) -> None:
+        """Call `hook` (on_arrival or on_hire) of every policy and apply the effects."""
+        if len(idx) == 0:
+            return
+        w = self.view(idx)
+        effects = [e for p in self.policies.values() if (e := getattr(p, hook)(step, w)) is not None]
+        self.apply_effects(idx, effects)
+
+    # ---- 6. matching (shared pieces) ----------------------------------------------------
     def match_weights(self, skill, county, organized, vac: np.ndarray) -> np.ndarray:
         """Unnormalized choice weights over firms (design.md step 6).
 
@@ -231,35 +477,40 @@ class LaborModel(mesa.Model):
         score = score + mt.wage_beta * np.log(f.wage / 5000.0)
         return vac * np.exp(score)
 
-    def pay_and_cover(self, step: int, cols: dict[str, np.ndarray]):
-        """Pay every subsidy for the month just completed and assign liaison coverage
-        to employed workers `cols`. Returns masks: paid, after-payment cliff, covered."""
-        n = len(cols["idx"])
-        paid, cliff, covered = np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, bool)
-        for s in self.subsidies:
-            p, c = s.pay_month(step, cols, self.b.quit_hazard.subsidy_cliff_months)
-            paid |= p
-            cliff |= c
-        for lp in self.liaisons:
-            covered |= lp.covered(step, cols, self.liaison_rank[cols["idx"]])
-        return paid, cliff & ~paid, covered
+    def seekers_in_order(self, step: int) -> np.ndarray:
+        """Seekers in Ningbo: organized and broker recruits first, then the rest,
+        each group in the month's random order."""
+        t = self.table
+        seek = np.flatnonzero(t["place"] == SEEKING)
+        order = self.streams.uniforms("match_order", step, seek)
+        pri = t["organized"][seek] | t["broker"][seek]
+        return seek[np.lexsort((order, ~pri))]
 
-    def employer_phase(self, m: Month) -> None:
-        """Capacity this month from seasonal demand and shocks; love-job slots are
-        reserved only while a love-jobs policy is active."""
-        cap = self.firm_capacity(m.info.step)
-        love_open = any(lj.active(m.info.step) for lj in self.love_jobs)
-        for e in self.employers:
-            e.capacity = int(cap[e.index])
-            e.love_open = love_open
+    def hire(self, step: int, idx: np.ndarray, firm: np.ndarray, love: np.ndarray) -> np.ndarray:
+        """Workers `idx` take jobs (love-job slots where `love`); returns those
+        starting the first job of their spell (policies' `on_hire`)."""
+        t = self.table
+        first = idx[self.spells.not_hired(t["spell"][idx])]
+        self.spells.hire(t["spell"][first], step)
+        t["firm"][idx], t["love_job"][idx], t["tenure"][idx], t["place"][idx] = firm, love, 0, JOB
+        np.add.at(self.firm_counts[:, 0], firm[~love], 1)
+        np.add.at(self.firm_counts[:, 1], firm[love], 1)
+        self.spells.mark_support(t["spell"][idx[love]], "love_job")
+        self.flow("hires", idx)
+        return first
 
-    def own_travel_ok(self, m: Month, idx) -> np.ndarray:
-        """Whether travel on one's own is allowed for these workers this month."""
-        return m.u.at("travel", idx) < m.info.own_travel_share
+    def train_first_hires(self, step: int, first: np.ndarray) -> None:
+        """Policies greet the month's first hires (in-firm training)."""
+        self._greet(step, np.sort(first), "on_hire")
 
-    def book_seat(self, step: int, county: int, poor: bool) -> bool:
-        """Book a seat on any organized transport that serves this worker."""
-        for tp in self.transports:
-            if tp.book(step, np.array([county]), np.array([poor]))[0]:
-                return True
-        return False
+    # ---- 7. record ----------------------------------------------------------------------
+    def flow(self, name: str, idx: np.ndarray) -> None:
+        """Count workers `idx` in flow `name`."""
+        self.recorder.flow(name, self.table["county"][idx], self.table["poor"][idx])
+
+    def record_phase(self, m: Month) -> None:
+        """Stocks by place, county and group; stable employment."""
+        self.recorder.close_month(m.info.step, m.info.label, self.table, self.b.stable_min_months)
+
+
+__all__ = ["LaborModel", "Month", "SPELL_FLAGS"]

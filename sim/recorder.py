@@ -6,12 +6,11 @@ reported in people (agents times people per agent).
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import numpy as np
 import pandas as pd
 
-from .states import PLACE_LABELS
+from .jit import rule
+from .states import FESTIVAL, JOB, PLACE_LABELS
 
 FLOWS = (
     "departures",
@@ -42,7 +41,7 @@ class Recorder:
     def __init__(self, n_counties: int, scale: float) -> None:
         self.nc = n_counties
         self.scale = scale
-        self._flows: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(2 * n_counties))
+        self.counts = np.zeros((len(FLOWS), 2 * n_counties), dtype=np.int64)  # this month's flows, in agents
         self.rows: list[dict] = []
 
     def _groups(self, county, poor) -> np.ndarray:
@@ -52,30 +51,40 @@ class Recorder:
 
     def flow(self, name: str, county, poor) -> None:
         """Add one count per agent (county, poor) to flow `name`."""
-        if name not in FLOWS:
-            raise KeyError(f"unknown flow {name!r}")
         if np.size(county):
-            self._flows[name] += self._groups(np.atleast_1d(county), np.atleast_1d(poor))
+            self.counts[FLOWS.index(name)] += self._groups(np.atleast_1d(county), np.atleast_1d(poor))
 
-    def close_month(self, step: int, label: str, place, county, poor, stable) -> None:
-        """Record stocks (place x county x poor) and this step's flows, then reset flows."""
-        place = np.asarray(place, dtype=np.int64)
-        g = np.asarray(county, dtype=np.int64) * 2 + np.asarray(poor, dtype=np.int64)
-        stocks = np.bincount(place * 2 * self.nc + g, minlength=len(PLACE_LABELS) * 2 * self.nc)
-        stocks = stocks.reshape(len(PLACE_LABELS), 2 * self.nc)
-        stable_c = np.bincount(g[np.asarray(stable, dtype=bool)], minlength=2 * self.nc)
+    def close_month(self, step: int, label: str, table: np.ndarray, stable_min_months: int) -> None:
+        """Record stocks (place x county x poor) of the worker table and this step's
+        flows, then reset the flows."""
+        stocks = np.zeros((len(PLACE_LABELS), 2 * self.nc), np.int64)
+        stable_c = np.zeros(2 * self.nc, np.int64)
+        tally(table, stable_min_months, stocks, stable_c)
         for k in range(2 * self.nc):
             row = {"step": step, "month": label, "county": k // 2, "poor": bool(k % 2)}
             for p, name in enumerate(PLACE_LABELS):
-                row[name] = stocks[p, k] * self.scale
-            row["stable_employed"] = stable_c[k] * self.scale
-            for f in FLOWS:
-                row[f] = self._flows[f][k] * self.scale if f in self._flows else 0.0
+                row[name] = float(stocks[p, k] * self.scale)
+            row["stable_employed"] = float(stable_c[k] * self.scale)
+            for fi, f in enumerate(FLOWS):
+                row[f] = float(self.counts[fi, k] * self.scale)
             self.rows.append(row)
-        self._flows.clear()
+        self.counts[:] = 0
 
     def table(self, county_names: list[str]) -> pd.DataFrame:
         """Tidy monthly table: one row per (month, county, poor)."""
         df = pd.DataFrame(self.rows)
         df["county"] = [county_names[c] for c in df["county"]]
         return df
+
+
+@rule
+def tally(T, stable_min_months, stocks, stable):
+    """Count workers by place and group (county x 2 + poor), and the stably employed:
+    holding a Ningbo job (at work or home for the festival) for at least
+    `stable_min_months` months of the spell."""
+    for i in range(len(T)):
+        g = T[i].county * 2 + T[i].poor
+        stocks[T[i].place, g] += 1
+        held = T[i].place == JOB or (T[i].place == FESTIVAL and T[i].festival_from == JOB)
+        if held and T[i].spell_months >= stable_min_months:
+            stable[g] += 1

@@ -1,59 +1,78 @@
 """Behavior rules: pure functions used by both engines.
 
-Every function works on Python scalars and on numpy arrays alike (numpy ufuncs
-only, no branching on values), so the `agents` engine calls them for one worker
-and the `arrays` engine for a whole column. Parameters come from
-`sim.schema.behavior`; their defaults and sources are documented there.
+Two kinds: per-worker rules (`@rule`, compiled by numba, called by the
+transitions of `sim.transitions` for one worker at a time in both engines), and
+lookup rules that depend only on county and group (numpy, computed once a
+month by the model). Parameters come from `sim.schema.behavior`; their defaults
+and sources are documented there.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .schema.behavior import Away, Departure, QuitHazard, QuitOutcome
+from .jit import rule
+from .params import (
+    P_FESTIVAL_BACK,
+    P_FESTIVAL_STAY,
+    P_LIAISON_SHIFT,
+    P_NEXT_JOB,
+    P_RETURN_HOME,
+    QH_BROKER,
+    QH_MISMATCH,
+    QH_POOR,
+    QH_TRAINING,
+    QH_TRAINING_MONTHS,
+    QH_WAGE_ELASTICITY,
+)
+from .schema.behavior import Departure
 
 # Quit outcomes
 NEXT_NINGBO_JOB, RETURN_HOME, OTHER_REGION = 0, 1, 2
+# Festival decisions
+FESTIVAL_WAIT, FESTIVAL_BACK, FESTIVAL_STAY = 0, 1, 2
 
 
-def base_quit_hazard(tenure_month, qh: QuitHazard):
+@rule
+def base_quit_hazard(tenure_month, bands):
     """Monthly quit hazard of an unsupported newcomer in tenure month `tenure_month` (1 = first).
 
     The hazard is a step function of tenure: bands start at the keys of
-    `qh.by_tenure_month` (domain.md: 0.10, 0.08, 0.05, 0.035, 0.03; ASSUMPTION).
+    `quit_hazard.by_tenure_month` (domain.md: 0.10, 0.08, 0.05, 0.035, 0.03;
+    ASSUMPTION); `bands` is `sim.params.tenure_bands`.
     """
-    starts = np.array(sorted(qh.by_tenure_month), dtype=np.int64)
-    values = np.array([qh.by_tenure_month[k] for k in starts], dtype=np.float64)
-    idx = np.searchsorted(starts, np.maximum(tenure_month, 1), side="right") - 1
-    return values[idx]
+    h = bands[1, 0]
+    for k in range(bands.shape[1]):
+        if max(tenure_month, 1) >= bands[0, k]:
+            h = bands[1, k]
+    return h
 
 
-def quit_hazard(
-    tenure_month, trained, liaison, broker, subsidy_paid, cliff, mismatch, wage_ratio, poor, qh: QuitHazard
-):
-    """Monthly quit hazard with policy and worker multipliers.
+@rule
+def quit_hazard(tenure_month, trained, broker, policy_mult, mismatch, wage_ratio, poor, P, bands):
+    """Monthly quit hazard of one employed worker.
 
     Rule: base hazard by tenure, times
       - `training` during the first `training_months` months if trained,
-      - `liaison` if followed by liaison staff,
       - `broker` if recruited by a broker (referral effect, Burks et al. 2015),
-      - `subsidy_paid` in a month the stable-employment subsidy is paid,
-      - `subsidy_cliff` in the months just after the last payment,
+      - `policy_mult`: this month's product of the policies' effects (liaison
+        coverage, subsidy paid, the cliff after the last payment, ...),
       - (1 + skill_mismatch_per_unit * mismatch): skills that do not fit the job,
       - wage_ratio ** outside_wage_elasticity, wage_ratio = outside wage / own wage,
       - `poor` for registered-poor workers.
     Clipped to [0, 1].
     """
-    h = base_quit_hazard(tenure_month, qh)
-    h = h * np.where(np.asarray(trained) & (np.asarray(tenure_month) <= qh.training_months), qh.training, 1.0)
-    h = h * np.where(liaison, qh.liaison, 1.0)
-    h = h * np.where(broker, qh.broker, 1.0)
-    h = h * np.where(subsidy_paid, qh.subsidy_paid, 1.0)
-    h = h * np.where(cliff, qh.subsidy_cliff, 1.0)
-    h = h * (1.0 + qh.skill_mismatch_per_unit * np.asarray(mismatch))
-    h = h * np.power(wage_ratio, qh.outside_wage_elasticity)
-    h = h * np.where(poor, qh.poor, 1.0)
-    return np.clip(h, 0.0, 1.0)
+    h = base_quit_hazard(tenure_month, bands)
+    if trained and tenure_month <= P[QH_TRAINING_MONTHS]:
+        h *= P[QH_TRAINING]
+    if broker:
+        h *= P[QH_BROKER]
+    h *= policy_mult
+    h *= 1.0 + P[QH_MISMATCH] * mismatch
+    h *= wage_ratio ** P[QH_WAGE_ELASTICITY]
+    if poor:
+        h *= P[QH_POOR]
+    return min(max(h, 0.0), 1.0)
 
 
 def skill_mismatch(skill, required):
@@ -97,23 +116,31 @@ def p_choose_ningbo(wage_ningbo, wage_prd, hours_ningbo, hours_prd, poor, organi
     return 1.0 / (1.0 + np.exp(u_p - u_n))
 
 
-def quit_outcome(u, liaison, qo: QuitOutcome):
+@rule
+def quit_outcome(u, liaison, P):
     """Where a quit leads, from a uniform draw `u`.
 
     Rule: next Ningbo job with p_next, home with p_home, another region otherwise;
     liaison moves `liaison_shift_to_ningbo` of the mass from home to a Ningbo job.
     """
-    shift = np.where(liaison, np.minimum(qo.liaison_shift_to_ningbo, qo.return_home), 0.0)
-    p_next = qo.next_ningbo_job + shift
-    p_home = qo.return_home - shift
-    return np.where(u < p_next, NEXT_NINGBO_JOB, np.where(u < p_next + p_home, RETURN_HOME, OTHER_REGION))
+    shift = min(P[P_LIAISON_SHIFT], P[P_RETURN_HOME]) if liaison else 0.0
+    p_next = P[P_NEXT_JOB] + shift
+    if u < p_next:
+        return NEXT_NINGBO_JOB
+    if u < p_next + P[P_RETURN_HOME] - shift:
+        return RETURN_HOME
+    return OTHER_REGION
 
 
-def festival_decision(u, away: Away):
-    """A worker at home for the Spring Festival: 1 = goes back, 2 = stays home, 0 = undecided."""
-    return np.where(
-        u < away.p_festival_back_month, 1, np.where(u < away.p_festival_back_month + away.p_festival_stay_month, 2, 0)
-    )
+@rule
+def festival_decision(u, P):
+    """A worker at home for the Spring Festival: FESTIVAL_BACK (goes back),
+    FESTIVAL_STAY (stays home for good) or FESTIVAL_WAIT, from a uniform `u`."""
+    if u < P[P_FESTIVAL_BACK]:
+        return FESTIVAL_BACK
+    if u < P[P_FESTIVAL_BACK] + P[P_FESTIVAL_STAY]:
+        return FESTIVAL_STAY
+    return FESTIVAL_WAIT
 
 
 def subsidy_amount(job_month_index, schedule):

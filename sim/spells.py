@@ -13,51 +13,49 @@ EXITS = ("open", "return_home", "other_region", "gave_up_search", "festival_stay
 SUPPORT_FLAGS = ("trained", "liaison", "subsidy", "love_job")
 
 
+SPELL_DTYPE = np.dtype(
+    [
+        ("arrival_step", np.int32),
+        ("hire_step", np.int32),  # first job's start (-1: none yet)
+        ("job_end_step", np.int32),  # first job's end (-1: running or none)
+        ("exit_step", np.int32),  # spell's end (-1: running)
+        ("county", np.int8),
+        ("poor", np.bool_),
+        ("channel", np.int8),
+        ("exit_reason", np.int8),
+        ("supported", np.uint8),  # bit i: SUPPORT_FLAGS[i]
+    ],
+    align=True,
+)
+
+
 class SpellLog:
-    """Growable columns of spells; ids are row numbers."""
+    """A growable table of spells (`rows`, typed); ids are row numbers. The
+    transition kernels close spells by writing their row directly."""
 
     def __init__(self, capacity: int = 1024) -> None:
         self.n = 0
-        self._cols: dict[str, np.ndarray] = {}
-        self._spec = {
-            "arrival_step": np.int32,
-            "county": np.int8,
-            "poor": bool,
-            "channel": np.int8,
-            "hire_step": np.int32,
-            "job_end_step": np.int32,
-            "exit_step": np.int32,
-            "exit_reason": np.int8,
-            "supported": np.uint8,
-        }
-        for k, dt in self._spec.items():
-            self._cols[k] = np.zeros(capacity, dtype=dt)
+        self.rows = np.zeros(capacity, dtype=SPELL_DTYPE)
 
     def _grow(self, need: int) -> None:
-        cap = len(self._cols["arrival_step"])
-        if self.n + need <= cap:
+        if self.n + need <= len(self.rows):
             return
-        new = max(cap * 2, self.n + need)
-        for k, a in self._cols.items():
-            b = np.zeros(new, dtype=a.dtype)
-            b[: self.n] = a[: self.n]
-            self._cols[k] = b
+        new = np.zeros(max(2 * len(self.rows), self.n + need), dtype=SPELL_DTYPE)
+        new[: self.n] = self.rows[: self.n]
+        self.rows = new
 
     def open(self, step: int, county: np.ndarray, poor: np.ndarray, channel: np.ndarray) -> np.ndarray:
         """Start spells for these arrivals; returns their ids."""
         m = len(county)
         self._grow(m)
         ids = np.arange(self.n, self.n + m)
-        c = self._cols
-        c["arrival_step"][ids] = step
-        c["county"][ids] = county
-        c["poor"][ids] = poor
-        c["channel"][ids] = channel
-        c["hire_step"][ids] = -1
-        c["job_end_step"][ids] = -1
-        c["exit_step"][ids] = -1
-        c["exit_reason"][ids] = 0
-        c["supported"][ids] = 0
+        r = self.rows[self.n : self.n + m]
+        r["arrival_step"] = step
+        r["county"] = county
+        r["poor"] = poor
+        r["channel"] = channel
+        r["hire_step"] = r["job_end_step"] = r["exit_step"] = -1
+        r["exit_reason"] = r["supported"] = 0
         self.n += m
         return ids
 
@@ -65,43 +63,24 @@ class SpellLog:
         """Mark the start of the spell's first job, if not already hired."""
         ids = np.asarray(ids, dtype=np.int64)
         ids = ids[ids >= 0]
-        col = self._cols["hire_step"]
+        col = self.rows["hire_step"]
         ids = ids[col[ids] < 0]
         col[ids] = step
-
-    def end_first_job(self, ids: np.ndarray, step: int) -> None:
-        """Mark the end of the spell's first job (a quit), if it had begun and not ended."""
-        ids = np.asarray(ids, dtype=np.int64)
-        ids = ids[ids >= 0]
-        ids = ids[(self._cols["job_end_step"][ids] < 0) & (self._cols["hire_step"][ids] >= 0)]
-        self._cols["job_end_step"][ids] = step
 
     def not_hired(self, ids: np.ndarray) -> np.ndarray:
         """Mask: spells (ids >= 0) that have not had a job yet."""
         ids = np.asarray(ids, dtype=np.int64)
-        return (ids >= 0) & (self._cols["hire_step"][np.maximum(ids, 0)] < 0)
-
-    def first_hire(self, spell: int) -> bool:
-        """Whether the spell has not had a job yet."""
-        return bool(self._cols["hire_step"][spell] < 0)
-
-    def close(self, ids: np.ndarray, step: int, reason: int) -> None:
-        """End these spells (the worker left Ningbo)."""
-        ids = np.asarray(ids, dtype=np.int64)
-        ids = ids[ids >= 0]
-        self.end_first_job(ids, step)
-        self._cols["exit_step"][ids] = step
-        self._cols["exit_reason"][ids] = reason
+        return (ids >= 0) & (self.rows["hire_step"][np.maximum(ids, 0)] < 0)
 
     def mark_support(self, ids: np.ndarray, flag: str) -> None:
         """Record that these spells received a support (bit flag)."""
         ids = np.asarray(ids, dtype=np.int64)
         ids = ids[ids >= 0]
-        self._cols["supported"][ids] |= np.uint8(1 << SUPPORT_FLAGS.index(flag))
+        self.rows["supported"][ids] |= np.uint8(1 << SUPPORT_FLAGS.index(flag))
 
     def table(self, county_names: list[str], broker_bit: bool = True) -> pd.DataFrame:
         """Tidy table of spells with names instead of codes."""
-        c = {k: v[: self.n] for k, v in self._cols.items()}
+        c = {k: self.rows[k][: self.n] for k in SPELL_DTYPE.names}
         df = pd.DataFrame(
             {
                 "arrival_step": c["arrival_step"],

@@ -12,6 +12,8 @@ import zlib
 
 import numpy as np
 
+from .jit import rule
+
 
 class Streams:
     """A family of named generators for one run.
@@ -36,6 +38,11 @@ class Streams:
         """`n` uniforms (float32) for decision `name` in month `step`, one per worker index."""
         return self.uniforms(name, step, np.arange(n, dtype=np.uint64))
 
+    def key(self, name: str, step: int) -> np.uint64:
+        """The 64-bit key of decision `name` in month `step` (see `uniforms`)."""
+        k = _mix_int(_mix_int(self.seed ^ (zlib.crc32(name.encode("utf-8")) << 32)) ^ ((step + 1) * _GOLD_I & _MASK))
+        return np.uint64(k)
+
     def uniforms(self, name: str, step: int, idx: np.ndarray) -> np.ndarray:
         """The uniforms of decision `name` in month `step` for workers `idx`.
 
@@ -44,21 +51,22 @@ class Streams:
         i does not depend on which other workers draw, on other decisions, or
         on earlier months, so (a) engines that visit different subsets share
         every draw and (b) a policy run and its twin share every draw the
-        policy does not touch (common random numbers).
+        policy does not touch (common random numbers). The transition kernels
+        compute the same numbers inline with `uniform`.
         """
-        k = _mix_int(_mix_int(self.seed ^ (zlib.crc32(name.encode("utf-8")) << 32)) ^ ((step + 1) * _GOLD_I & _MASK))
         shape = np.shape(idx)
-        x = np.array(idx, dtype=np.uint64, ndmin=1)  # arrays: wrapping arithmetic, no warnings
-        x *= _GOLD
-        x += np.uint64(k)
-        _mix(x)
-        return ((x >> np.uint64(40)).astype(np.float32) * np.float32(2.0**-24)).reshape(shape)
+        x = np.array(idx, dtype=np.int64, ndmin=1).ravel()
+        out = np.empty(len(x), np.float32)
+        fill_uniforms(self.key(name, step), x, out)
+        return out.reshape(shape)
 
 
 _MASK = (1 << 64) - 1
 _GOLD_I = 0x9E3779B97F4A7C15
 _GOLD = np.uint64(_GOLD_I)
 _M1, _M2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
+_M1U, _M2U = np.uint64(_M1), np.uint64(_M2)
+_TWO_M24 = 2.0**-24
 
 
 def _mix_int(x: int) -> int:
@@ -69,13 +77,24 @@ def _mix_int(x: int) -> int:
     return x ^ (x >> 31)
 
 
-def _mix(x: np.ndarray) -> None:
-    """SplitMix64 finalizer, in place, on a uint64 array (wrapping arithmetic)."""
+@rule
+def uniform(key, i):
+    """Uniform in [0, 1) of worker `i` under decision key `key` (SplitMix64 of
+    i * golden ratio + key; 24 bits, exactly representable as float32 and float64)."""
+    x = np.uint64(i) * _GOLD + key
     x ^= x >> np.uint64(30)
-    x *= np.uint64(_M1)
+    x *= _M1U
     x ^= x >> np.uint64(27)
-    x *= np.uint64(_M2)
+    x *= _M2U
     x ^= x >> np.uint64(31)
+    return np.float64(x >> np.uint64(40)) * _TWO_M24
+
+
+@rule
+def fill_uniforms(key, idx, out):
+    """out[k] = uniform(key, idx[k])."""
+    for k in range(len(idx)):
+        out[k] = uniform(key, idx[k])
 
 
 class MonthDraws(dict):

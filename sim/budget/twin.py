@@ -28,7 +28,8 @@ def run_twins(scenario, baseline, seed: int, engine: str) -> dict:
     twin = build_model(baseline, seed, engine)
     if pol.n_workers != twin.n_workers:
         raise ValueError("a scenario and its baseline twin must have the same population")
-    for s in pol.subsidies:
+    audited = [p for p in pol.policies.values() if p.audits_payments]
+    for s in audited:
         s.log = []
     rows = []
     months = scenario.calendar.months
@@ -36,7 +37,7 @@ def run_twins(scenario, baseline, seed: int, engine: str) -> dict:
         held = twin.holds_job()
         pol.step()
         twin.step()
-        for s in pol.subsidies:
+        for s in audited:
             for idx, yuan in s.log:
                 anyway = held[idx]
                 rows.append((pol.t - 1, s.name, float(yuan.sum()), float(yuan[anyway].sum()), len(idx)))
@@ -55,7 +56,7 @@ def run_twins(scenario, baseline, seed: int, engine: str) -> dict:
         for p in pol.policies.values()
         if p.budget.cap is not None
     ]
-    recipients = {s.name: float((s.months_paid > 0).sum() * pol.scale) for s in pol.subsidies}
+    recipients = {s.name: s.recipients() * pol.scale for s in audited}
     return {
         "seed": seed,
         "policy": res_p,

@@ -1,43 +1,26 @@
-"""Policies, one small class each, built from the scenario's `policies:`."""
+"""Policies, one small class in one file each, built from the scenario's `policies:`.
+
+Every module of this package is imported here, so a new policy file is found
+without being listed anywhere (its class registers itself, see `base.Policy`).
+"""
 
 from __future__ import annotations
 
-from .base import Policy, World
-from .brokers import BrokerProgram
-from .liaison import Liaison
-from .love_jobs import LoveJobs
-from .subsidy import Subsidy
-from .training import Training
-from .transport import Transport
+import importlib
+import pkgutil
 
-CLASSES = {
-    "subsidy": Subsidy,
-    "training": Training,
-    "liaison": Liaison,
-    "transport": Transport,
-    "love_jobs": LoveJobs,
-    "brokers": BrokerProgram,
-}
+from .base import REGISTRY, BrokerOffer, Effects, Policy, World
+
+for _m in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_m.name}")
 
 
 def build_policies(scenario, world: World) -> dict[str, Policy]:
-    """One policy object per enabled entry of `scenario.policies`, in file order."""
-    out: dict[str, Policy] = {}
-    for name, cfg in scenario.policies.items():
-        if cfg.enabled:
-            pol = CLASSES[cfg.type](name, cfg, world)
-            out[name] = pol
-    return out
+    """One policy object per enabled entry of `scenario.policies`, in file order;
+    none at all when the scenario says `all_policies_off`."""
+    if scenario.all_policies_off:
+        return {}
+    return {name: REGISTRY[type(cfg)](name, cfg, world) for name, cfg in scenario.policies.items() if cfg.enabled}
 
 
-__all__ = [
-    "Policy",
-    "World",
-    "build_policies",
-    "Subsidy",
-    "Training",
-    "Liaison",
-    "Transport",
-    "LoveJobs",
-    "BrokerProgram",
-]
+__all__ = ["Policy", "World", "Effects", "BrokerOffer", "build_policies", "REGISTRY"]

@@ -1,6 +1,25 @@
-"""What every policy shares: activity window, eligibility, payer, budget cap,
-and ledger entries. Policies see workers as columns (numpy arrays), so both
-engines call the same policy code."""
+"""The one lifecycle every policy shares.
+
+A policy is one class in one file of `sim/policies/` with a `schema` (its class
+in `sim.schema.policies`); defining it registers it. The model calls the same
+hooks on every active policy, in the order of the scenario file, and never a
+policy by its class:
+
+- `open_month(step)`: the month begins (e.g. seats go on sale);
+- `employed_month(step, w)`: workers `w` hold a Ningbo job this month (pay,
+  cover, follow up); returns `Effects`;
+- `on_arrival(step, w)`: workers `w` arrive in Ningbo; returns `Effects`;
+- `on_hire(step, w)`: workers `w` start the first job of their spell; returns `Effects`;
+- `on_quit(step, w)`: workers `w` quit openly (final payments);
+- `book_seats(step, county, poor)`: travellers, in order, ask for organized seats;
+- `love_slots(...)`, `wage_floor()`, `reserves_love_jobs(step)`: reserved jobs;
+- `initial_brokers(pool)`: brokers listed at the start (home counties);
+- `recruiting(step)`: broker recruitment on offer this month (`BrokerOffer`).
+
+Policies see workers as columns (`w`: a dict of numpy arrays: idx, county, poor,
+district, prior_spells, spell_months, firm_wage, love_job, broker), so both
+engines call the same policy code. Every yuan goes into the ledger via `pay`.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +29,17 @@ import numpy as np
 
 from ..calendar import Calendar
 from ..ledger import Budget, Ledger
+from ..schema.behavior import Behavior
 from ..schema.policies import PolicyBase
+from ..streams import Streams
+
+REGISTRY: dict[type, type] = {}  # schema class -> policy class
 
 
 @dataclass
 class World:
-    """Static facts policies need: names, scale, calendar, ledger, worker count."""
+    """Static facts policies need: names, scale, calendar, ledger, worker count,
+    behavior parameters (a policy's effect sizes) and the run's random streams."""
 
     county_names: list[str]
     district_names: list[str]
@@ -23,16 +47,60 @@ class World:
     calendar: Calendar
     ledger: Ledger
     n_workers: int
+    behavior: Behavior
+    streams: Streams
+
+
+@dataclass
+class Effects:
+    """What a policy did to the workers it was shown (arrays over them).
+
+    Attributes:
+        hazard: Quit-hazard multiplier this month. Effects under the same
+            `hazard_key` combine by the strongest (smallest) multiplier, e.g. two
+            subsidies paying one worker count once; different keys multiply.
+        hazard_key: Name of the effect (defaults to the policy's class name).
+        covered: Liaison coverage this month (shifts quit outcomes to a new Ningbo job).
+        trained: Trained now (the worker keeps it for the spell).
+        support: Spell flag (`sim.spells.SUPPORT_FLAGS`) to mark for `marked` workers.
+        marked: Which workers received the support.
+    """
+
+    hazard: np.ndarray | None = None
+    hazard_key: str | None = None
+    covered: np.ndarray | None = None
+    trained: np.ndarray | None = None
+    support: str | None = None
+    marked: np.ndarray | None = None
+
+
+@dataclass
+class BrokerOffer:
+    """Broker recruitment on offer this month: people each listed broker can
+    place at full job chance, acceptance by group, and who may be promoted."""
+
+    capacity_people: float
+    p_accept: float
+    p_accept_poor: float
+    policy: Policy
 
 
 class Policy:
-    """Base policy.
+    """Base policy: activity window, eligibility, payer, budget cap and ledger entries.
 
     Args:
         name: The policy's key in the scenario.
         cfg: Its validated configuration.
         world: Shared facts of the run.
     """
+
+    schema: type[PolicyBase] | None = None
+    audits_payments = False  # payments to workers are logged for the twin's deadweight audit
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.schema is not None:
+            REGISTRY[cls.schema] = cls
 
     def __init__(self, name: str, cfg: PolicyBase, world: World) -> None:
         self.name = name
@@ -43,6 +111,58 @@ class Policy:
         self._counties = np.array([c in el.counties for c in world.county_names]) if el.counties else None
         self._districts = np.array([d in el.districts for d in world.district_names]) if el.districts else None
 
+    # ---- the hooks (defaults: no effect) ---------------------------------------------
+    def open_month(self, step: int) -> None:
+        """The month begins."""
+
+    def employed_month(self, step: int, w: dict) -> Effects | None:
+        """Workers `w` hold a Ningbo job this month."""
+        return None
+
+    def on_arrival(self, step: int, w: dict) -> Effects | None:
+        """Workers `w` arrived in Ningbo this month."""
+        return None
+
+    def on_hire(self, step: int, w: dict) -> Effects | None:
+        """Workers `w` started the first job of their spell."""
+        return None
+
+    def on_quit(self, step: int, w: dict) -> None:
+        """Workers `w` quit openly this month."""
+
+    def book_seats(self, step: int, county: np.ndarray, poor: np.ndarray) -> np.ndarray:
+        """Organized seats given, in the order asked; none by default."""
+        return np.zeros(len(county), dtype=bool)
+
+    def seats_on_offer(self, n_counties: int) -> np.ndarray:
+        """Counties where this policy has organized seats left this month."""
+        return np.zeros(n_counties, dtype=bool)
+
+    def love_slots(self, slots: np.ndarray, district: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """Jobs reserved for registered-poor workers, per employer; none by default."""
+        return np.zeros_like(slots)
+
+    def wage_floor(self) -> float:
+        """Pay floor of reserved jobs; 0 by default."""
+        return 0.0
+
+    def reserves_love_jobs(self, step: int) -> bool:
+        """Whether reserved jobs are held for registered-poor workers this month."""
+        return False
+
+    def initial_brokers(self, pool: np.ndarray) -> list[int]:
+        """Home counties of brokers listed at the start; none by default."""
+        return []
+
+    def recipients(self) -> float:
+        """Distinct workers (agents) paid so far; only for policies that audit payments."""
+        return 0.0
+
+    def recruiting(self, step: int) -> BrokerOffer | None:
+        """Broker recruitment this month; none by default."""
+        return None
+
+    # ---- shared machinery --------------------------------------------------------------
     def active(self, step: int) -> bool:
         """Whether the policy runs in this step (enabled and inside start..end)."""
         return self.cfg.enabled and self.world.calendar.active(self.cfg.start, self.cfg.end, step)

@@ -11,13 +11,29 @@ from __future__ import annotations
 import numpy as np
 
 from .. import rules
+from ..schema.policies import LoveJobsPolicy
 from .base import Policy
 
 
 class LoveJobs(Policy):
     """Allocates reserved slots and pays the wage top-up."""
 
-    def allocate(self, slots: np.ndarray, district: np.ndarray, u: np.ndarray) -> np.ndarray:
+    schema = LoveJobsPolicy
+
+    def wage_floor(self) -> float:
+        """The floor love jobs pay (yuan a month)."""
+        return self.cfg.wage_floor_yuan_month
+
+    def reserves_love_jobs(self, step: int) -> bool:
+        """Reserved slots are held only while the policy is active."""
+        return self.active(step)
+
+    def employed_month(self, step: int, w: dict) -> None:
+        """Top up the pay of workers in love jobs."""
+        love = np.flatnonzero(w["love_job"])
+        self.top_up(step, {k: v[love] for k, v in w.items()})
+
+    def love_slots(self, slots: np.ndarray, district: np.ndarray, u: np.ndarray) -> np.ndarray:
         """Love-job slots per employer (agents), from the quota in people."""
         if not self.cfg.enabled:
             return np.zeros_like(slots)

@@ -13,11 +13,18 @@ from __future__ import annotations
 import numpy as np
 
 from .. import rules
-from .base import Policy, World
+from ..schema.policies import SubsidyPolicy
+from .base import Effects, Policy, World
 
 
 class Subsidy(Policy):
-    """Per-worker state: months paid, step of the last payment, bonus paid."""
+    """Per-worker state: months paid, step of the last payment, bonus paid.
+
+    Effect on quitting (behavior.quit_hazard): x subsidy_paid in a month paid,
+    x subsidy_cliff in the subsidy_cliff_months after the last payment."""
+
+    schema = SubsidyPolicy
+    audits_payments = True
 
     def __init__(self, name, cfg, world: World) -> None:
         super().__init__(name, cfg, world)
@@ -31,12 +38,29 @@ class Subsidy(Policy):
         if self.log is not None and len(idx):
             self.log.append((idx, yuan * self.world.scale))
 
+    def recipients(self) -> float:
+        """Distinct workers (agents) paid at least once."""
+        return float((self.months_paid > 0).sum())
+
     def eligible_workers(self, w: dict) -> np.ndarray:
         """Eligible among employed workers `w` (columns idx, county, poor, district, prior_spells)."""
         ok = self.eligible(w["county"], w["poor"], w["district"])
         if self.cfg.eligibility.first_time_only:
             ok &= w["prior_spells"] == 0
         return ok
+
+    def employed_month(self, step: int, w: dict) -> Effects:
+        """Pay the month just completed; the paid quit less, those just past their
+        last payment may quit more (the cliff)."""
+        qh = self.world.behavior.quit_hazard
+        paid, cliff = self.pay_month(step, w, qh.subsidy_cliff_months)
+        hazard = np.where(paid, qh.subsidy_paid, np.where(cliff, qh.subsidy_cliff, 1.0))
+        return Effects(hazard=hazard, hazard_key="subsidy", support="subsidy", marked=paid)
+
+    def on_quit(self, step: int, w: dict) -> None:
+        """Pay the final month to workers who quit openly this month."""
+        if self.active(step) and len(w["idx"]):
+            self.pay_month(step, w)
 
     def pay_month(self, step: int, w: dict, cliff_months: int = 0) -> tuple[np.ndarray, np.ndarray]:
         """Pay the month just completed. Returns (paid, cliff) masks over `w`;
@@ -72,9 +96,3 @@ class Subsidy(Policy):
         `months` months ago."""
         done = self.months_paid[idx] >= len(self.cfg.schedule_yuan)
         return done & (step - self.last_paid[idx] <= months) & (self.months_paid[idx] > 0)
-
-    def final_payment(self, step: int, w: dict) -> None:
-        """Pay the final month to workers who quit openly this month."""
-        if not self.active(step) or len(w["idx"]) == 0:
-            return
-        self.pay_month(step, w)

@@ -10,11 +10,30 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Policy
+from ..schema.policies import TrainingPolicy
+from .base import Effects, Policy
 
 
 class Training(Policy):
-    """Trains a share of eligible workers at one stage."""
+    """Trains a share of eligible workers at one stage: on arrival in Ningbo
+    (`pre_departure`) or at the first hire of a spell (`in_firm`)."""
+
+    schema = TrainingPolicy
+
+    def on_arrival(self, step: int, w: dict) -> Effects | None:
+        """Pre-departure training of this month's arrivals."""
+        return self._effects(step, "pre_departure", w)
+
+    def on_hire(self, step: int, w: dict) -> Effects | None:
+        """In-firm training of this month's first hires."""
+        return self._effects(step, "in_firm", w)
+
+    def _effects(self, step: int, stage: str, w: dict) -> Effects | None:
+        if self.cfg.stage != stage or len(w["idx"]) == 0:
+            return None
+        u = self.world.streams.uniforms(f"training:{stage}", step, w["idx"])
+        got = self.train(step, stage, w, u)
+        return Effects(trained=got, support="trained", marked=got)
 
     def train(self, step: int, stage: str, w: dict, u: np.ndarray) -> np.ndarray:
         """Which of the workers `w` (at `stage`) get trained this step; pays for them."""

@@ -6,9 +6,10 @@ optional budget cap that binds inside the run.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
+from pydantic_core import InitErrorDetails
 
 from .base import Month, People, Prob, Strict, Yuan, fail
 
@@ -24,8 +25,13 @@ class Eligibility(Strict):
     first_time_only: bool = False
 
 
+POLICY_TYPES: dict[str, type] = {}  # `type:` value -> schema class, filled as classes are defined
+
+
 class PolicyBase(Strict):
-    """Fields every policy has."""
+    """Fields every policy has. A subclass with a `type: Literal["name"]` field is
+    registered under that name: a new lever is a schema class, one policy file
+    (`sim/policies/`) and YAML; nothing else lists the policies."""
 
     enabled: bool = True
     start: Month | None = None
@@ -36,6 +42,14 @@ class PolicyBase(Strict):
     cap_period: Literal["run", "year"] = "run"
     on_cap: Literal["stop", "queue"] = "stop"
     source: str = ""
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        field = cls.model_fields.get("type")
+        if field is not None and get_origin(field.annotation) is Literal:
+            for name in get_args(field.annotation):
+                POLICY_TYPES[name] = cls
 
     @model_validator(mode="after")
     def _start_before_end(self) -> PolicyBase:
@@ -103,7 +117,31 @@ class BrokerPolicy(PolicyBase):
     follow_up_months: Annotated[int, Field(ge=0, le=60)] = 5
 
 
-Policy = Annotated[
-    SubsidyPolicy | TrainingPolicy | LiaisonPolicy | TransportPolicy | LoveJobsPolicy | BrokerPolicy,
-    Field(discriminator="type"),
-]
+def validate_policies(value: Any) -> dict[str, PolicyBase]:
+    """Validate `policies:` entry by entry with the schema class its `type` names
+    (errors keep their key path: policies.<name>.<field>)."""
+    if not isinstance(value, dict):
+        raise ValueError(f"a mapping of policy names to policies, not {type(value).__name__}")
+    out, errors = {}, []
+    for name, item in value.items():
+        if isinstance(item, PolicyBase):
+            out[name] = item
+            continue
+        kind = item.get("type") if isinstance(item, dict) else None
+        cls = POLICY_TYPES.get(kind) if isinstance(kind, str) else None
+        if cls is None:
+            allowed = ", ".join(repr(k) for k in sorted(POLICY_TYPES))
+            errors.append(
+                InitErrorDetails(type="literal_error", loc=(name, "type"), input=kind, ctx={"expected": allowed})
+            )
+            continue
+        try:
+            out[name] = cls.model_validate(item)
+        except ValidationError as e:
+            for d in e.errors():
+                errors.append(
+                    InitErrorDetails(type=d["type"], loc=(name, *d["loc"]), input=d["input"], ctx=d.get("ctx", {}))
+                )
+    if errors:
+        raise ValidationError.from_exception_data("policies", errors)
+    return out

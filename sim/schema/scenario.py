@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import Field, SerializeAsAny, field_validator, model_validator
 
 from .base import Prob, Strict, fail
 from .behavior import Behavior
 from .places import Calendar, DemandShock, Places
-from .policies import Policy
+from .policies import PolicyBase, validate_policies
 
 PLACE_NAMES = ("home", "local", "ningbo", "prd")
 
@@ -46,8 +46,15 @@ class Scenario(Strict):
     population: Population = Population()
     places: Places
     behavior: Behavior = Behavior()
-    policies: dict[str, Policy] = {}
+    policies: dict[str, SerializeAsAny[PolicyBase]] = {}
+    all_policies_off: bool = False  # the "no policy" counterfactual: every policy off, by rule
     shocks: list[DemandShock] = []
+
+    @field_validator("policies", mode="wrap")
+    @classmethod
+    def _policies(cls, value, handler):
+        """Each entry is validated by the schema class its `type` names."""
+        return validate_policies(value)
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:

@@ -4,35 +4,29 @@ import numpy as np
 import pytest
 
 from sim import rules
-from sim.schema.behavior import Away, Departure, QuitHazard, QuitOutcome
+from sim.jit import NO_JIT
+from sim.params import pack_behavior, tenure_bands
+from sim.schema.behavior import Away, Behavior, Departure, QuitHazard
 
 QH = QuitHazard()
-BASE = dict(
-    tenure_month=2,
-    trained=False,
-    liaison=False,
-    broker=False,
-    subsidy_paid=False,
-    cliff=False,
-    mismatch=0.0,
-    wage_ratio=1.0,
-    poor=False,
-    qh=QH,
-)
+B = Behavior()
+P, BANDS = pack_behavior(B), tenure_bands(B)
+BASE = dict(tenure_month=2, trained=False, broker=False, policy_mult=1.0, mismatch=0.0, wage_ratio=1.0, poor=False)
 
 
 def hazard(**kw):
-    return float(rules.quit_hazard(**{**BASE, **kw}))
+    a = {**BASE, **kw}
+    return float(rules.quit_hazard(*a.values(), P, BANDS))
 
 
 def test_base_hazard_follows_assumed_tenure_bands():
-    got = [float(rules.base_quit_hazard(t, QH)) for t in (1, 2, 3, 4, 6, 7, 12, 13, 40)]
+    got = [float(rules.base_quit_hazard(t, BANDS)) for t in (1, 2, 3, 4, 6, 7, 12, 13, 40)]
     assert got == [0.10, 0.08, 0.08, 0.05, 0.05, 0.035, 0.035, 0.03, 0.03]
 
 
-@pytest.mark.parametrize("support", ["trained", "liaison", "broker", "subsidy_paid"])
+@pytest.mark.parametrize("support", [{"trained": True}, {"broker": True}, {"policy_mult": QH.liaison}])
 def test_supports_lower_the_quit_hazard(support):
-    assert hazard(**{support: True}) < hazard()
+    assert hazard(**support) < hazard()
 
 
 def test_training_effect_ends_after_training_months():
@@ -59,40 +53,40 @@ def test_higher_ningbo_wage_draws_more_to_ningbo():
 
 
 def test_liaison_moves_quits_from_home_to_another_ningbo_job():
-    qo = QuitOutcome()
     u = np.linspace(0, 1, 10001, endpoint=False)
-    without = rules.quit_outcome(u, False, qo)
-    with_l = rules.quit_outcome(u, True, qo)
+    without = np.array([rules.quit_outcome(x, False, P) for x in u])
+    with_l = np.array([rules.quit_outcome(x, True, P) for x in u])
     assert (with_l == rules.NEXT_NINGBO_JOB).mean() > (without == rules.NEXT_NINGBO_JOB).mean()
     assert (with_l == rules.RETURN_HOME).mean() < (without == rules.RETURN_HOME).mean()
     assert abs((without == rules.RETURN_HOME).mean() - 0.35) < 1e-3
 
 
-def test_rules_give_the_same_answer_on_scalars_and_arrays():
+@pytest.mark.skipif(NO_JIT, reason="compares the compiled rules with their plain-Python source")
+def test_compiled_rules_equal_their_python_source():
+    """One source: the numba-compiled rule and the same function run as plain Python agree."""
     rng = np.random.default_rng(1)
-    n = 50
-    cols = dict(
-        tenure_month=rng.integers(1, 30, n),
-        trained=rng.random(n) < 0.5,
-        liaison=rng.random(n) < 0.5,
-        broker=rng.random(n) < 0.5,
-        subsidy_paid=rng.random(n) < 0.5,
-        cliff=rng.random(n) < 0.5,
-        mismatch=rng.random(n) * 0.3,
-        wage_ratio=0.8 + rng.random(n) * 0.4,
-        poor=rng.random(n) < 0.5,
-    )
-    arr = rules.quit_hazard(**cols, qh=QH)
-    for i in range(n):
-        one = rules.quit_hazard(**{k: v[i] for k, v in cols.items()}, qh=QH)
-        assert float(one) == pytest.approx(arr[i])
+    for _ in range(200):
+        args = (
+            int(rng.integers(1, 30)),
+            bool(rng.random() < 0.5),
+            bool(rng.random() < 0.5),
+            float(rng.choice([1.0, 0.7, 0.85 * 0.7])),
+            float(rng.random() * 0.3),
+            float(0.8 + rng.random() * 0.4),
+            bool(rng.random() < 0.5),
+        )
+        assert rules.quit_hazard(*args, P, BANDS) == rules.quit_hazard.py_func(*args, P, BANDS)
+        u = float(rng.random())
+        assert rules.quit_outcome(u, args[1], P) == rules.quit_outcome.py_func(u, args[1], P)
+        assert rules.festival_decision(u, P) == rules.festival_decision.py_func(u, P)
 
 
 def test_subsidy_schedule_and_festival_decision():
     sched = [1000, 1500, 4000]
     assert list(rules.subsidy_amount(np.array([0, 1, 2, 3, 9]), sched)) == [1000, 1500, 4000, 0, 0]
-    away = Away(p_festival_back_month=0.6, p_festival_stay_month=0.1)
-    assert list(rules.festival_decision(np.array([0.1, 0.65, 0.9]), away)) == [1, 2, 0]
+    b = Behavior(away=Away(p_festival_back_month=0.6, p_festival_stay_month=0.1))
+    p = pack_behavior(b)
+    assert [rules.festival_decision(x, p) for x in (0.1, 0.65, 0.9)] == [1, 2, 0]
 
 
 def test_stochastic_round_is_unbiased():

@@ -76,7 +76,7 @@ def test_cross_reference_errors_have_key_paths(write_scenario):
     e = _err(write_scenario({"policies": {"liaison": {"start": "2021-01", "end": "2020-01"}}}))
     assert e.key_path == "policies.liaison.end"
     e = _err(write_scenario({"policies": {"x": {"type": "bribe"}}}))
-    assert e.key_path == "policies.x" and "subsidy" in e.allowed
+    assert e.key_path == "policies.x.type" and "subsidy" in e.allowed
 
 
 def test_quit_outcomes_must_sum_to_one(write_scenario):

@@ -1,0 +1,79 @@
+"""Behavior parameters and month facts packed into flat float arrays for the
+transition kernels. Each index below names one parameter of `sim.schema.behavior`
+(defaults and sources are documented there)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .schema.behavior import Behavior
+
+# Behavior parameters (indices into the array built by `pack_behavior`)
+(
+    P_FIND_LOCAL,
+    P_LOSE_LOCAL,
+    P_GIVE_UP,
+    P_PRD_HOME,
+    P_PRD_TO_NINGBO,
+    P_OTHER_HOME,
+    P_FESTIVAL_VISIT,
+    P_FESTIVAL_BACK,
+    P_FESTIVAL_STAY,
+    P_SECRET,
+    P_NEXT_JOB,
+    P_RETURN_HOME,
+    P_LIAISON_SHIFT,
+    QH_TRAINING,
+    QH_TRAINING_MONTHS,
+    QH_BROKER,
+    QH_MISMATCH,
+    QH_WAGE_ELASTICITY,
+    QH_POOR,
+    N_PARAMS,
+) = range(20)
+
+
+def pack_behavior(b: Behavior) -> np.ndarray:
+    """The kernels' parameter vector."""
+    a, qh, qo = b.away, b.quit_hazard, b.quit_outcome
+    p = np.zeros(N_PARAMS)
+    p[P_FIND_LOCAL] = a.p_find_local_job_month
+    p[P_LOSE_LOCAL] = a.p_lose_local_job_month
+    p[P_GIVE_UP] = a.p_give_up_search_month
+    p[P_PRD_HOME] = a.p_prd_return_home_month
+    p[P_PRD_TO_NINGBO] = a.p_prd_to_ningbo_month
+    p[P_OTHER_HOME] = a.p_other_region_return_month
+    p[P_FESTIVAL_VISIT] = a.p_festival_visit
+    p[P_FESTIVAL_BACK] = a.p_festival_back_month
+    p[P_FESTIVAL_STAY] = a.p_festival_stay_month
+    p[P_SECRET] = qo.secret
+    p[P_NEXT_JOB] = qo.next_ningbo_job
+    p[P_RETURN_HOME] = qo.return_home
+    p[P_LIAISON_SHIFT] = qo.liaison_shift_to_ningbo
+    p[QH_TRAINING] = qh.training
+    p[QH_TRAINING_MONTHS] = qh.training_months
+    p[QH_BROKER] = qh.broker
+    p[QH_MISMATCH] = qh.skill_mismatch_per_unit
+    p[QH_WAGE_ELASTICITY] = qh.outside_wage_elasticity
+    p[QH_POOR] = qh.poor
+    return p
+
+
+def tenure_bands(b: Behavior) -> np.ndarray:
+    """(2, bands): first tenure month of each band and its base quit hazard."""
+    starts = sorted(b.quit_hazard.by_tenure_month)
+    return np.array([starts, [b.quit_hazard.by_tenure_month[k] for k in starts]], dtype=np.float64)
+
+
+# Month facts (indices into the array built by `pack_month`)
+M_STEP, M_OWN_TRAVEL, M_FESTIVAL, M_PRD_WAGE, M_LOVE_FLOOR, M_N_COUNTIES, M_TABLES = range(7)
+
+
+def pack_month(step, own_travel_share, festival, prd_wage, love_floor, p_home, p_local, p_ningbo, organized):
+    """One flat vector of this month's facts and lookup tables (by county and group):
+    departure from home and from a local job [c, poor], choice of Ningbo
+    [c, poor, organized], organized transport on offer [c]."""
+    head = [step, own_travel_share, float(festival), prd_wage, love_floor, len(organized)]
+    return np.concatenate(
+        [np.array(head, float), p_home.ravel(), p_local.ravel(), p_ningbo.ravel(), organized.astype(float)]
+    )

@@ -1,0 +1,57 @@
+"""The worker table: every worker's state as one row of a typed numpy array.
+
+Both engines keep their workers here. The `arrays` engine passes the whole
+table to compiled kernels; a Mesa `Worker` agent of the `agents` engine is a
+view on its own row (`sim.agents.Worker`), so the two engines cannot disagree
+on what a worker is. About 40 bytes per worker.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .states import HOME
+
+WORKER_DTYPE = np.dtype(
+    [
+        ("county", np.int8),  # home county index
+        ("poor", np.bool_),  # registered-poor household (建档立卡)
+        ("place", np.int8),  # sim.states code
+        ("festival_from", np.int8),  # place before a Spring Festival visit (-1: none)
+        ("skill", np.float32),  # 0..1
+        ("hazard_mult", np.float32),  # product of this month's policy effects on quitting
+        ("firm", np.int32),  # employer index (-1: no Ningbo job)
+        ("spell", np.int32),  # row in the spell log (-1: spell began before the run)
+        ("tenure", np.int16),  # months in the current job
+        ("spell_months", np.int16),  # months in the current Ningbo spell
+        ("months_seeking", np.int16),
+        ("prior_spells", np.int16),  # Ningbo spells that ended (or began before the run)
+        ("visit_step", np.int16),  # step of the festival visit
+        ("love_job", np.bool_),
+        ("trained", np.bool_),
+        ("liaison", np.bool_),  # covered by liaison staff this month
+        ("broker", np.bool_),  # recruited by a broker (this spell)
+        ("organized", np.bool_),  # came by organized transport (this spell)
+        ("is_broker", np.bool_),  # promoted to broker
+    ],
+    align=True,
+)
+
+# Flags a worker loses when the Ningbo spell ends.
+SPELL_FLAGS = ("trained", "liaison", "broker", "organized")
+
+
+def new_table(cols: dict[str, np.ndarray]) -> np.ndarray:
+    """The table from the initial population's columns (see `sim.world.initial_workers`)."""
+    n = len(cols["county"])
+    t = np.zeros(n, dtype=WORKER_DTYPE)
+    for name in ("county", "poor", "skill", "place", "firm", "tenure"):
+        t[name] = cols[name]
+    t["spell_months"] = t["tenure"]
+    t["prior_spells"] = t["firm"] >= 0
+    t["festival_from"] = -1
+    t["visit_step"] = -1
+    t["spell"] = -1
+    t["hazard_mult"] = 1.0
+    t["place"][(t["firm"] < 0) & (t["place"] < 0)] = HOME
+    return t

@@ -1,0 +1,340 @@
+"""The month's transitions, written once: one function per place.
+
+Each function takes one worker's row of the table (`sim.table`), its draws
+(`sim.streams.uniform`, computed inline from this month's decision keys), the
+month's facts (`sim.params.pack_month`) and the behavior parameters
+(`sim.params.pack_behavior`), and applies the move: the new place, the flow to
+count, the spell that opens or closes, the firm slot given up. Workers bound for
+Ningbo are queued for the travel phase and open quits for the policies' final
+payments (`out`).
+
+The `arrays` engine runs `calendar_all` and `decide_all` over the whole table;
+a Mesa `Worker` of the `agents` engine calls `calendar_row` and `decide_row` on
+its own row. The engines differ only in visiting order (which cannot change a
+result: a transition reads and writes its own row, the flow counts, its own
+spell and its firm's counters) and in how matching walks the seekers.
+"""
+
+from __future__ import annotations
+
+from . import rules
+from .jit import rule
+from .params import (
+    M_FESTIVAL,
+    M_LOVE_FLOOR,
+    M_N_COUNTIES,
+    M_OWN_TRAVEL,
+    M_PRD_WAGE,
+    M_STEP,
+    M_TABLES,
+    P_FESTIVAL_VISIT,
+    P_FIND_LOCAL,
+    P_GIVE_UP,
+    P_LOSE_LOCAL,
+    P_OTHER_HOME,
+    P_PRD_HOME,
+    P_PRD_TO_NINGBO,
+    P_SECRET,
+)
+from .recorder import FLOWS
+from .spells import EXITS
+from .states import FESTIVAL, HOME, JOB, LOCAL, OTHER, PRD, SEEKING
+from .streams import uniform
+
+# Decisions with a draw each month (stream names: the same names give the same draws)
+DRAWS = (
+    "local",
+    "depart",
+    "destination",
+    "travel",
+    "give_up",
+    "quit",
+    "secret",
+    "quit_outcome",
+    "prd",
+    "other",
+    "festival",
+    "festival_visit",
+)
+(D_LOCAL, D_DEPART, D_DEST, D_TRAVEL, D_GIVE_UP, D_QUIT, D_SECRET, D_QUIT_OUTCOME, D_PRD, D_OTHER, D_FESTIVAL,
+ D_FESTIVAL_VISIT) = range(len(DRAWS))  # fmt: skip
+
+# Why a worker is queued for travel to Ningbo
+WANT_NEW, WANT_BACK, WANT_BROKER, WANT_FROM_PRD = 0, 1, 2, 3
+
+F_DEPARTURES = FLOWS.index("departures")
+F_TO_PRD = FLOWS.index("to_prd")
+F_QUITS = FLOWS.index("quits")
+F_SECRET_QUITS = FLOWS.index("secret_quits")
+F_JOB_CHANGES = FLOWS.index("job_changes")
+F_RETURN_HOME = FLOWS.index("return_home")
+F_TO_OTHER = FLOWS.index("to_other_region")
+F_GAVE_UP = FLOWS.index("gave_up_search")
+F_FESTIVAL_VISITS = FLOWS.index("festival_visits")
+F_FESTIVAL_BACK = FLOWS.index("festival_back")
+F_FESTIVAL_STAY = FLOWS.index("festival_stay")
+F_BLOCKED = FLOWS.index("blocked_by_lockdown")
+
+X_RETURN_HOME = EXITS.index("return_home")
+X_OTHER = EXITS.index("other_region")
+X_GAVE_UP = EXITS.index("gave_up_search")
+X_FESTIVAL_STAY = EXITS.index("festival_stay")
+
+# Rows of the `out` buffer: travel queue (worker, why), open quits (worker, and its firm,
+# prior spells and months in Ningbo before the quit)
+O_WANT, O_WANT_KIND, O_QUIT, O_QUIT_FIRM, O_QUIT_PRIOR, O_QUIT_MONTHS, N_OUT = range(7)
+
+
+# ---- shared effects ------------------------------------------------------------------
+@rule
+def leave_job(i, T, F):
+    """Give up the job slot (a love-job slot or a regular one)."""
+    f = T[i].firm
+    if f >= 0:
+        if T[i].love_job:
+            F[f, 1] -= 1
+        else:
+            F[f, 0] -= 1
+    T[i].firm = -1
+    T[i].love_job = False
+    T[i].tenure = 0
+
+
+@rule
+def close_spell(s, step, reason, S):
+    """End spell `s` (the worker left Ningbo): first job ends too if it was running."""
+    if s < 0:
+        return
+    if S[s].job_end_step < 0 and S[s].hire_step >= 0:
+        S[s].job_end_step = step
+    S[s].exit_step = step
+    S[s].exit_reason = reason
+
+
+@rule
+def leave_ningbo(i, place, reason, step, T, S, F):
+    """End the Ningbo spell and go to `place`; spell flags are cleared."""
+    leave_job(i, T, F)
+    close_spell(T[i].spell, step, reason, S)
+    T[i].place = place
+    T[i].spell = -1
+    T[i].spell_months = 0
+    T[i].trained = False
+    T[i].liaison = False
+    T[i].broker = False
+    T[i].organized = False
+    T[i].prior_spells += 1
+
+
+@rule
+def want_ningbo(out, nout, i, why):
+    """Queue worker i for the travel phase (`why`: WANT_*)."""
+    k = nout[O_WANT]
+    out[O_WANT, k] = i
+    out[O_WANT_KIND, k] = why
+    nout[O_WANT] = k + 1
+
+
+@rule
+def quit_openly(out, nout, i, T):
+    """Queue worker i's open quit for the policies' final payments, with the job's
+    firm, prior spells and months in Ningbo as they were before the quit."""
+    k = nout[O_QUIT]
+    out[O_QUIT, k] = i
+    out[O_QUIT_FIRM, k] = T[i].firm
+    out[O_QUIT_PRIOR, k] = T[i].prior_spells
+    out[O_QUIT_MONTHS, k] = T[i].spell_months
+    nout[O_QUIT] = k + 1
+
+
+# ---- the calendar --------------------------------------------------------------------
+@rule
+def calendar_row(i, T, M, P, keys, counts):
+    """Tenure grows in a job; a seeker's spell grows. In the festival month a worker
+    away (in a Ningbo job, the PRD or another region) goes home for the festival
+    with probability p_festival_visit."""
+    place = T[i].place
+    if place == JOB:
+        T[i].tenure += 1
+        T[i].spell_months += 1
+    elif place == SEEKING:
+        T[i].spell_months += 1
+    if M[M_FESTIVAL] > 0 and (place == JOB or place == PRD or place == OTHER):
+        if uniform(keys[D_FESTIVAL_VISIT], i) < P[P_FESTIVAL_VISIT]:
+            T[i].festival_from = place
+            T[i].place = FESTIVAL
+            T[i].visit_step = int(M[M_STEP])
+            counts[F_FESTIVAL_VISITS, T[i].county * 2 + T[i].poor] += 1
+
+
+@rule
+def calendar_all(T, M, P, keys, counts):
+    """`calendar_row` for every worker."""
+    for i in range(len(T)):
+        calendar_row(i, T, M, P, keys, counts)
+
+
+# ---- decisions, one function per place ----------------------------------------------
+@rule
+def _depart(i, g, c, poor, p_dep, T, M, keys, counts, out, nout):
+    """Set out with probability p_dep: Ningbo (queued for travel) or the PRD, if
+    travel on one's own is open this month."""
+    if uniform(keys[D_DEPART], i) >= p_dep:
+        return
+    nc = int(M[M_N_COUNTIES])
+    org = int(M[M_TABLES + 8 * nc + c] > 0)
+    if uniform(keys[D_DEST], i) < M[M_TABLES + 4 * nc + c * 4 + poor * 2 + org]:
+        want_ningbo(out, nout, i, WANT_NEW)
+    elif uniform(keys[D_TRAVEL], i) < M[M_OWN_TRAVEL]:
+        T[i].place = PRD
+        counts[F_DEPARTURES, g] += 1
+        counts[F_TO_PRD, g] += 1
+    else:
+        counts[F_BLOCKED, g] += 1
+
+
+@rule
+def home_or_local(i, T, M, P, keys, counts, out, nout):
+    """At home: find a local job or set out. In a local job: lose it or set out."""
+    c, poor = int(T[i].county), int(T[i].poor)
+    g = c * 2 + poor
+    nc = int(M[M_N_COUNTIES])
+    u = uniform(keys[D_LOCAL], i)
+    if T[i].place == HOME:
+        if u < P[P_FIND_LOCAL]:
+            T[i].place = LOCAL
+            return
+        p_dep = M[M_TABLES + g]
+    else:
+        if u < P[P_LOSE_LOCAL]:
+            T[i].place = HOME
+            return
+        p_dep = M[M_TABLES + 2 * nc + g]
+    _depart(i, g, c, poor, p_dep, T, M, keys, counts, out, nout)
+
+
+@rule
+def seeking(i, T, S, F, M, P, keys, counts):
+    """Seeking a job in Ningbo: after the first month, give up and go home with
+    probability p_give_up_search_month."""
+    T[i].months_seeking += 1
+    if T[i].months_seeking > 1 and uniform(keys[D_GIVE_UP], i) < P[P_GIVE_UP]:
+        g = T[i].county * 2 + T[i].poor
+        counts[F_GAVE_UP, g] += 1
+        counts[F_RETURN_HOME, g] += 1
+        leave_ningbo(i, HOME, X_GAVE_UP, int(M[M_STEP]), T, S, F)
+
+
+@rule
+def employed(i, T, S, F, firms, M, P, bands, keys, counts, out, nout):
+    """Employed: quit with the hazard (`rules.quit_hazard`); a quit leads to another
+    Ningbo job, home or another region (`rules.quit_outcome`). Open quits are
+    queued for the final month's subsidy; secret quits forfeit it."""
+    f = T[i].firm
+    wage = firms[f, 0]
+    if T[i].love_job:
+        wage = max(wage, M[M_LOVE_FLOOR])
+    h = rules.quit_hazard(
+        T[i].tenure,
+        T[i].trained,
+        T[i].broker,
+        T[i].hazard_mult,
+        max(0.0, firms[f, 1] - T[i].skill),
+        M[M_PRD_WAGE] / wage,
+        T[i].poor,
+        P,
+        bands,
+    )
+    if uniform(keys[D_QUIT], i) >= h:
+        return
+    step = int(M[M_STEP])
+    g = T[i].county * 2 + T[i].poor
+    counts[F_QUITS, g] += 1
+    outcome = rules.quit_outcome(uniform(keys[D_QUIT_OUTCOME], i), T[i].liaison, P)
+    if uniform(keys[D_SECRET], i) < P[P_SECRET]:
+        counts[F_SECRET_QUITS, g] += 1
+    else:
+        quit_openly(out, nout, i, T)
+    s = T[i].spell
+    if s >= 0 and S[s].job_end_step < 0 and S[s].hire_step >= 0:
+        S[s].job_end_step = step
+    if outcome == rules.NEXT_NINGBO_JOB:
+        counts[F_JOB_CHANGES, g] += 1
+        leave_job(i, T, F)
+        T[i].place = SEEKING
+        T[i].months_seeking = 0
+    elif outcome == rules.RETURN_HOME:
+        counts[F_RETURN_HOME, g] += 1
+        leave_ningbo(i, HOME, X_RETURN_HOME, step, T, S, F)
+    else:
+        counts[F_TO_OTHER, g] += 1
+        leave_ningbo(i, OTHER, X_OTHER, step, T, S, F)
+
+
+@rule
+def in_prd(i, T, P, keys, out, nout):
+    """In the PRD: go home, or move on to Ningbo (the 'magnet effect')."""
+    u = uniform(keys[D_PRD], i)
+    if u < P[P_PRD_HOME]:
+        T[i].place = HOME
+    elif u < P[P_PRD_HOME] + P[P_PRD_TO_NINGBO]:
+        want_ningbo(out, nout, i, WANT_FROM_PRD)
+
+
+@rule
+def in_other_region(i, T, P, keys):
+    """In another region: come home with a small monthly probability."""
+    if uniform(keys[D_OTHER], i) < P[P_OTHER_HOME]:
+        T[i].place = HOME
+
+
+@rule
+def on_festival_visit(i, T, S, F, M, P, keys, counts, out, nout):
+    """Home for the Spring Festival (from the month after the visit): go back
+    (to the job: queued for travel; elsewhere: on one's own if travel is open),
+    stay home for good, or wait (`rules.festival_decision`)."""
+    step = int(M[M_STEP])
+    if T[i].visit_step >= step:
+        return
+    d = rules.festival_decision(uniform(keys[D_FESTIVAL], i), P)
+    g = T[i].county * 2 + T[i].poor
+    if d == rules.FESTIVAL_BACK:
+        if T[i].festival_from == JOB:
+            want_ningbo(out, nout, i, WANT_BACK)
+        elif uniform(keys[D_TRAVEL], i) < M[M_OWN_TRAVEL]:
+            T[i].place = T[i].festival_from
+            counts[F_FESTIVAL_BACK, g] += 1
+        else:
+            counts[F_BLOCKED, g] += 1
+    elif d == rules.FESTIVAL_STAY:
+        counts[F_FESTIVAL_STAY, g] += 1
+        if T[i].festival_from == JOB:
+            counts[F_RETURN_HOME, g] += 1
+            leave_ningbo(i, HOME, X_FESTIVAL_STAY, step, T, S, F)
+        T[i].place = HOME
+
+
+@rule
+def decide_row(i, T, S, F, firms, M, P, bands, keys, counts, out, nout):
+    """Worker i decides, by place (design.md step 5)."""
+    place = T[i].place
+    if place == HOME or place == LOCAL:
+        home_or_local(i, T, M, P, keys, counts, out, nout)
+    elif place == SEEKING:
+        seeking(i, T, S, F, M, P, keys, counts)
+    elif place == JOB:
+        employed(i, T, S, F, firms, M, P, bands, keys, counts, out, nout)
+    elif place == PRD:
+        in_prd(i, T, P, keys, out, nout)
+    elif place == OTHER:
+        in_other_region(i, T, P, keys)
+    elif place == FESTIVAL:
+        on_festival_visit(i, T, S, F, M, P, keys, counts, out, nout)
+
+
+@rule
+def decide_all(skip, T, S, F, firms, M, P, bands, keys, counts, out, nout):
+    """`decide_row` for every worker not in `skip` (broker recruits travel, they do not decide)."""
+    for i in range(len(T)):
+        if not skip[i]:
+            decide_row(i, T, S, F, firms, M, P, bands, keys, counts, out, nout)
