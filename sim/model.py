@@ -31,7 +31,7 @@ from .schema import Scenario
 from .spells import CHANNELS
 from .states import HOME, JOB, LOCAL, SEEKING
 from .streams import Streams
-from .table import SPELL_FLAGS, new_table
+from .table import SPELL_FLAGS, new_table, where_place
 from .transitions import (
     DRAWS,
     N_OUT,
@@ -46,6 +46,24 @@ from .transitions import (
     WANT_FROM_PRD,
 )
 from .world import build_world, initial_workers
+
+
+REPORTED = ("home", "local_job", "ningbo_seeking", "ningbo_job", "prd", "other_region", "stable_employed")
+
+
+def _stock(name: str):
+    """A Mesa model reporter: this month's stock `name`, in people."""
+
+    def report(model) -> float:
+        rows = model.recorder.rows[-2 * len(model.world.county_names) :]
+        return float(sum(r[name] for r in rows))
+
+    return report
+
+
+def _total_cost(model) -> float:
+    """A Mesa model reporter: yuan paid by every policy so far."""
+    return float(model.ledger.total_yuan)
 
 
 @dataclass
@@ -70,6 +88,10 @@ class LaborModel(mesa.Model):
         seed: Run seed; defaults to the scenario's. Stored as `self.seed`.
         rng: Mesa's name for the seed (an int), so `mesa.batch_run(..., rng=[...])`
             gives different runs; used when `seed` is not given.
+
+    A Mesa `DataCollector` (`self.datacollector`) records the stocks of `REPORTED`
+    (people) and the cumulative cost each month, so `mesa.batch_run` works on
+    either engine.
     """
 
     engine = "base"
@@ -99,6 +121,8 @@ class LaborModel(mesa.Model):
         self._nout = np.zeros(N_OUT, np.int64)
         self._setup_firms_and_policies()
         self.init_workers()
+        reporters = {k: _stock(k) for k in REPORTED} | {"cost_yuan": _total_cost}
+        self.datacollector = mesa.DataCollector(model_reporters=reporters)
 
     def init_workers(self) -> None:
         """Engine-specific: how workers are visited (agents are views on the table)."""
@@ -146,6 +170,7 @@ class LaborModel(mesa.Model):
         self.decide_phase(m)
         self.match_phase(m)
         self.record_phase(m)
+        self.datacollector.collect(self)
         self.t += 1
         self.running = self.t < self.sc.calendar.months
 
@@ -206,7 +231,7 @@ class LaborModel(mesa.Model):
 
     def n_seeking(self) -> int:
         """Job seekers in Ningbo (agents)."""
-        return int(np.count_nonzero(self.table["place"] == SEEKING))
+        return len(where_place(self.table, SEEKING))
 
     def holds_job(self) -> np.ndarray:
         """Per worker: holds a Ningbo job (at work or home for the festival)."""
@@ -297,7 +322,7 @@ class LaborModel(mesa.Model):
         """Every policy sees the workers in a Ningbo job this month (pays, covers,
         follows up); their effects set this month's quit-hazard multiplier."""
         step, t = m.info.step, self.table
-        emp = np.flatnonzero(t["place"] == JOB)
+        emp = where_place(t, JOB)
         w = self.view(emp)
         effects = [e for p in self.policies.values() if (e := p.employed_month(step, w)) is not None]
         by_key, covered = self.apply_effects(emp, effects)
@@ -351,25 +376,27 @@ class LaborModel(mesa.Model):
             nc = len(self.world.county_names)
             k = np.bincount(b_county, weights=rules.stochastic_round(b_weight * cap, u_cap), minlength=nc)
             k = k.astype(np.int64)
-            home = np.flatnonzero((t["place"] == HOME) | (t["place"] == LOCAL))
+            home = where_place(t, HOME, LOCAL)
             home = home[~m.skip[home]]
             p_acc = np.where(t["poor"][home], offer.p_accept_poor, offer.p_accept)
             acc = home[self.streams.uniforms("accept", step, home) < p_acc]
             order = self.streams.uniforms("broker_order", step, acc)
+            by_county = np.argsort(t["county"][acc], kind="stable")
+            bounds = np.searchsorted(t["county"][acc][by_county], np.arange(nc + 1))
             got = [m.recruits]
             for c in np.flatnonzero(k):
-                in_c = np.flatnonzero(t["county"][acc] == c)
+                in_c = by_county[bounds[c] : bounds[c + 1]]
                 top = in_c[np.argpartition(-order[in_c], k[c])[: k[c]]] if k[c] < len(in_c) else in_c
-                got.append(acc[top])
+                got.append(acc[np.sort(top)])
             m.recruits = np.concatenate(got).astype(np.int64)
             m.skip[m.recruits] = True
 
     def _promote(self, m: Month, offer) -> None:
         """Workers with enough months in Ningbo become brokers (behavior.brokers)."""
         t, mb = self.table, self.b.brokers
-        cand = np.flatnonzero(
-            (t["place"] == JOB) & ~t["is_broker"] & (t["spell_months"] >= mb.promote_min_tenure_months)
-        )
+        cand = where_place(t, JOB)
+        c = t[cand]
+        cand = cand[~c["is_broker"] & (c["spell_months"] >= mb.promote_min_tenure_months)]
         cand = cand[self.streams.uniforms("promote", m.info.step, cand) < mb.p_promote_month]
         cand = cand[offer.policy.eligible(t["county"][cand].astype(np.int64), t["poor"][cand])]
         for i in cand:
@@ -481,7 +508,7 @@ class LaborModel(mesa.Model):
         """Seekers in Ningbo: organized and broker recruits first, then the rest,
         each group in the month's random order."""
         t = self.table
-        seek = np.flatnonzero(t["place"] == SEEKING)
+        seek = where_place(t, SEEKING)
         order = self.streams.uniforms("match_order", step, seek)
         pri = t["organized"][seek] | t["broker"][seek]
         return seek[np.lexsort((order, ~pri))]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .jit import rule
+from .jit import kernel
 from .states import FESTIVAL, JOB, PLACE_LABELS
 
 FLOWS = (
@@ -77,7 +77,7 @@ class Recorder:
         return df
 
 
-@rule
+@kernel
 def tally(T, stable_min_months, stocks, stable):
     """Count workers by place and group (county x 2 + poor), and the stably employed:
     holding a Ningbo job (at work or home for the festival) for at least

@@ -12,7 +12,7 @@ import zlib
 
 import numpy as np
 
-from .jit import rule
+from .jit import kernel, rule
 
 
 class Streams:
@@ -90,7 +90,7 @@ def uniform(key, i):
     return np.float64(x >> np.uint64(40)) * _TWO_M24
 
 
-@rule
+@kernel
 def fill_uniforms(key, idx, out):
     """out[k] = uniform(key, idx[k])."""
     for k in range(len(idx)):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .jit import kernel
 from .states import HOME
 
 WORKER_DTYPE = np.dtype(
@@ -55,3 +56,21 @@ def new_table(cols: dict[str, np.ndarray]) -> np.ndarray:
     t["hazard_mult"] = 1.0
     t["place"][(t["firm"] < 0) & (t["place"] < 0)] = HOME
     return t
+
+
+@kernel
+def _select(T, places, out):
+    n = 0
+    for i in range(len(T)):
+        if places[T[i].place]:
+            out[n] = i
+            n += 1
+    return n
+
+
+def where_place(table: np.ndarray, *places: int) -> np.ndarray:
+    """Indices of the workers in any of `places` (one compiled pass over the table)."""
+    mask = np.zeros(8, np.bool_)
+    mask[list(places)] = True
+    out = np.empty(len(table), np.int64)
+    return out[: _select(table, mask, out)]

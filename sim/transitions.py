@@ -18,7 +18,7 @@ spell and its firm's counters) and in how matching walks the seekers.
 from __future__ import annotations
 
 from . import rules
-from .jit import rule
+from .jit import kernel, rule
 from .params import (
     M_FESTIVAL,
     M_LOVE_FLOOR,
@@ -167,7 +167,7 @@ def calendar_row(i, T, M, P, keys, counts):
             counts[F_FESTIVAL_VISITS, T[i].county * 2 + T[i].poor] += 1
 
 
-@rule
+@kernel
 def calendar_all(T, M, P, keys, counts):
     """`calendar_row` for every worker."""
     for i in range(len(T)):
@@ -332,7 +332,7 @@ def decide_row(i, T, S, F, firms, M, P, bands, keys, counts, out, nout):
         on_festival_visit(i, T, S, F, M, P, keys, counts, out, nout)
 
 
-@rule
+@kernel
 def decide_all(skip, T, S, F, firms, M, P, bands, keys, counts, out, nout):
     """`decide_row` for every worker not in `skip` (broker recruits travel, they do not decide)."""
     for i in range(len(T)):

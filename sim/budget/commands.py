@@ -16,6 +16,7 @@ from ..experiments.executors import close_executor, make_executor
 from ..loader import load_scenario
 from ..metrics.budget import by_month_policy_payer
 from ..plotting import budget_bands_figure, retention_bands_figure
+from ..policies import policy_free
 from ..results_io import Staged, base_manifest, git_commit, write_tables
 from ..runner import choose_engine, run
 from ..schema import Scenario
@@ -28,11 +29,7 @@ from .twin import run_twins, twin_metrics
 
 def policy_free_twin(sc: Scenario) -> Scenario:
     """The scenario with every policy switched off (the default baseline twin)."""
-    sj = sc.model_dump(mode="json")
-    for p in sj["policies"].values():
-        p["enabled"] = False
-    sj["name"] = f"{sc.name}_no_policy"
-    return Scenario.model_validate(sj)
+    return policy_free(sc)
 
 
 def cmd_budget(args) -> int:

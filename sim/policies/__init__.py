@@ -23,4 +23,12 @@ def build_policies(scenario, world: World) -> dict[str, Policy]:
     return {name: REGISTRY[type(cfg)](name, cfg, world) for name, cfg in scenario.policies.items() if cfg.enabled}
 
 
-__all__ = ["Policy", "World", "Effects", "BrokerOffer", "build_policies", "REGISTRY"]
+def policy_free(scenario):
+    """The same world with every policy off, by rule (`all_policies_off`): the
+    default twin of budgets and the dashboard's side B."""
+    return scenario.model_validate(
+        {**scenario.model_dump(mode="json"), "all_policies_off": True, "name": f"{scenario.name}_no_policy"}
+    )
+
+
+__all__ = ["Policy", "World", "Effects", "BrokerOffer", "build_policies", "policy_free", "REGISTRY"]

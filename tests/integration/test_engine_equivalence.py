@@ -7,8 +7,9 @@ by at most 3 standard errors of the difference (SE from the seed-to-seed spread
 of each engine). Why 3 and not 2: about 20 metrics are compared per scenario;
 3 SE keeps the family-wise false-alarm rate near 5% (Bonferroni: 20 x 0.27%).
 A floor of 0.5% of the mean stops a zero-variance metric from failing on
-rounding. Changing one engine's rule alone (quit hazard x1.3 in `arrays` only)
-makes this test fail.
+rounding. The long cases run the baseline past month 15, where Ningbo first has
+unmatched seekers, into a second year. `scripts/mutation_check.py` shows that
+each of a list of one-engine changes makes `compare` fail.
 """
 
 import numpy as np
@@ -16,17 +17,57 @@ import pandas as pd
 import pytest
 
 from sim import load_scenario, run
+from sim.engines import ENGINES
 from sim.metrics.retention import survival_at
+from sim.runner import collect
 
 SEEDS = range(5)
 STOCKS = ["home", "local_job", "ningbo_seeking", "ningbo_job", "prd", "festival_visit", "stable_employed"]
-FLOWS = ["departures", "arrivals_ningbo", "hires", "quits", "job_changes", "return_home", "festival_back"]
+FLOWS = [
+    "departures",
+    "arrivals_ningbo",
+    "hires",
+    "quits",
+    "job_changes",
+    "return_home",
+    "festival_back",
+    "gave_up_search",
+    "to_prd",
+]
 
 
-def outcomes(res) -> dict[str, float]:
+def observed(cls):
+    """The engine class, also tallying each month who holds which job: job-months
+    in the county's paired district, love-job months and the skill mismatch of job
+    holders (what matching decides, which the tables do not show)."""
+
+    class Observed(cls):
+        def step(self):
+            super().step()
+            t = self.table[self.table["firm"] >= 0]
+            f = self.world.firms
+            o = self.__dict__.setdefault("obs", {"paired": 0.0, "love": 0.0, "mismatch": 0.0, "held": 0.0})
+            o["paired"] += float((f.district[t["firm"]] == self.world.paired_district[t["county"]]).sum())
+            o["love"] += float(t["love_job"].sum())
+            o["mismatch"] += float(np.maximum(0, f.skill_required[t["firm"]] - t["skill"]).sum())
+            o["held"] += len(t)
+
+    return Observed
+
+
+def outcomes(res, obs: dict) -> dict[str, float]:
     """The compared metrics of one run."""
     m = res.tables["monthly"]
     out = {c: float(m[c].sum()) for c in STOCKS + FLOWS}
+    out["paired_district_share"] = obs["paired"] / max(obs["held"], 1)
+    out["love_job_months"] = obs["love"]
+    out["mean_skill_mismatch"] = obs["mismatch"] / max(obs["held"], 1)
+    sp = res.tables["spells"]
+    hired = sp[sp["hire_step"] >= 0]
+    pri = hired["channel"].isin(["organized", "broker"])
+    for name, g in (("wait_priority", hired[pri]), ("wait_other", hired[~pri])):
+        if len(g):
+            out[name] = float((g["hire_step"] - g["arrival_step"]).mean())
     ret = res.tables["retention"]
     for measure in ("ningbo", "first_job"):
         for k in (1, 3, 6, 12):
@@ -37,9 +78,14 @@ def outcomes(res) -> dict[str, float]:
 
 
 def compare(scenario, seeds=SEEDS, engines=("agents", "arrays")) -> pd.DataFrame:
-    """One row per metric: means per engine, difference, its SE and whether it passes."""
-    per = {e: pd.DataFrame([outcomes(run(scenario, seed=s, engine=e)) for s in seeds]) for e in engines}
+    """One row per metric: means per engine, difference, its SE and whether it passes.
+    An engine is a name of `sim.engines.ENGINES` or a model class."""
+    per = {
+        e: pd.DataFrame([_run(ENGINES[e] if isinstance(e, str) else e, scenario, s) for s in seeds]) for e in engines
+    }
     a, b = per[engines[0]], per[engines[1]]
+    both = [c for c in a.columns if c in b.columns and a[c].notna().all() and b[c].notna().all()]
+    a, b = a[both], b[both]
     n = len(seeds)
     se = np.sqrt(a.var(ddof=1) / n + b.var(ddof=1) / n)
     diff = b.mean() - a.mean()
@@ -47,7 +93,18 @@ def compare(scenario, seeds=SEEDS, engines=("agents", "arrays")) -> pd.DataFrame
     return pd.DataFrame({"agents": a.mean(), "arrays": b.mean(), "diff": diff, "se": se, "ok": diff.abs() <= tol})
 
 
-@pytest.mark.parametrize("people_per_agent,months", [(250, 12), (50, 14)], ids=["teaching_small", "mid_size"])
+def _run(cls, scenario, seed) -> dict[str, float]:
+    m = observed(cls)(scenario, seed)
+    m.run()
+    return outcomes(collect(m, 0.0), m.obs)
+
+
+CASES = [(250, 12), (50, 14), (100, 30), (60, 26)]
+
+
+@pytest.mark.parametrize(
+    "people_per_agent,months", CASES, ids=["teaching_small", "mid_size", "long_30m", "long_mid_26m"]
+)
 def test_engines_agree(people_per_agent, months):
     sc = load_scenario(
         "teaching_small", {"population": {"people_per_agent": people_per_agent}, "calendar": {"months": months}}
@@ -56,3 +113,11 @@ def test_engines_agree(people_per_agent, months):
     bad = table[~table["ok"]]
     assert bad.empty, f"engines differ:\n{bad}"
     assert len(table) >= 20
+
+
+def test_long_cases_reach_the_regime_where_seekers_pile_up():
+    """The long cases go past the month where Ningbo first has unmatched seekers."""
+    sc = load_scenario("teaching_small", {"population": {"people_per_agent": 100}, "calendar": {"months": 30}})
+    m = run(sc, seed=0, engine="arrays").tables["monthly"].groupby("step")["ningbo_seeking"].sum()
+    first = int(m[m > 0].index.min())
+    assert first < 30 - 6 and m.iloc[first:].max() > 0
