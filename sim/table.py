@@ -61,10 +61,9 @@ def new_table(cols: dict[str, np.ndarray]) -> np.ndarray:
 @kernel
 def _select(T, places, out):
     n = 0
-    for i in range(len(T)):
-        if places[T[i].place]:
-            out[n] = i
-            n += 1
+    for i in range(len(T)):  # branch-free: places are mixed, a branch would mispredict
+        out[n] = i
+        n += places[T[i].place]
     return n
 
 

@@ -1,0 +1,122 @@
+"""Speed and memory of both engines as ratios to the reference micro-models.
+
+Machines here differ and are shared, so every figure is measured in one session
+beside `../shared/perf-reference/bench.py` (the same kind of worker rules written
+in Mesa and numpy) and reported as a ratio, with the raw times. Each command is
+a fresh process pinned to one core; median and range over `--repeat` runs.
+
+    .venv/bin/python benchmarks/ratios.py                 # about 10 minutes
+    .venv/bin/python benchmarks/ratios.py --repeat 1      # quick look
+
+Targets (issue 9):
+  1. whole `laborsim run baseline_2020 --engine arrays` at 1M workers x 120 months,
+     no figures, <= 0.70 x the whole `bench.py numpy 1000000 120`;
+  2. the agents engine at 10k x 24, whole run, <= 2.5 x the whole `bench.py mesa 10000 24`,
+     and its cost per worker-step flat (+-30%) from 10k to 100k;
+  3. memory <= 100 bytes per worker at 1M (peak RSS of the model minus the imported package).
+The third target of the issue (a warm sweep worker's overhead) is `benchmarks/overhead.py`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+REF = Path(os.environ.get("PERF_REFERENCE", ROOT.parent / "shared" / "perf-reference"))
+PPA_1M = 344604 / 1_000_000  # people per agent giving 1,000,000 workers in the 2020 baseline
+
+STEP_CHILD = r"""
+import json, resource, sys, time
+from sim import load_scenario
+from sim.runner import build_model
+n, months, engine = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+sc = load_scenario("baseline_2020", {"population": {"people_per_agent": 344604 / n}, "calendar": {"months": months}})
+rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+m = build_model(sc, 1, engine)
+m.step()  # loads the compiled kernels from the cache
+t0 = time.perf_counter()
+m.run()
+step = time.perf_counter() - t0
+rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+ns = step / m.n_workers / (months - 1) * 1e9
+print(json.dumps({"n": m.n_workers, "ns": ns, "bytes": (rss1 - rss0) * 1024 / m.n_workers}))
+"""
+
+
+def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, str]:
+    """Wall time of a whole process pinned to one core, and its stdout."""
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "NUMBA_NUM_THREADS": "1"}
+    pin = ["taskset", "-c", "0"] if shutil.which("taskset") else []
+    t0 = time.perf_counter()
+    out = subprocess.run(pin + cmd, cwd=cwd, env=env, capture_output=True, text=True, check=True)
+    return time.perf_counter() - t0, out.stdout
+
+
+def stats(xs: list[float]) -> str:
+    return f"{statistics.median(xs):.2f} ({min(xs):.2f}-{max(xs):.2f})"
+
+
+def repeat(n: int, fn) -> list:
+    return [fn() for _ in range(n)]
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="engine speed as ratios to the reference micro-models")
+    ap.add_argument("--repeat", type=int, default=3)
+    a = ap.parse_args(argv)
+    py = sys.executable
+    laborsim = [py, "-m", "sim"]
+    out = Path(tempfile.mkdtemp(prefix="laborsim-bench-"))
+    print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}; one core")
+    timed(
+        laborsim + ["run", "teaching_small", "--months", "2", "--no-figures", "--quiet", "--out", str(out)]
+    )  # warm cache
+
+    big = laborsim + ["run", "baseline_2020", "--engine", "arrays", "--people-per-agent", str(PPA_1M)]
+    big += ["--months", "120", "--no-figures", "--quiet", "--out", str(out)]
+    ours = repeat(a.repeat, lambda: timed(big)[0])
+    ref = repeat(a.repeat, lambda: timed([py, "bench.py", "numpy", "1000000", "120"], REF)[0])
+    r1 = statistics.median(ours) / statistics.median(ref)
+    print(
+        f"1. arrays 1M x 120 whole run: {stats(ours)} s; numpy reference whole run: {stats(ref)} s;"
+        f" ratio {r1:.2f} (target <= 0.70)"
+    )
+
+    small = laborsim + ["run", "baseline_2020", "--engine", "agents", "--people-per-agent", "34.4604"]
+    small += ["--months", "24", "--no-figures", "--quiet", "--out", str(out)]
+    ours = repeat(a.repeat, lambda: timed(small)[0])
+    ref = repeat(a.repeat, lambda: timed([py, "bench.py", "mesa", "10000", "24"], REF)[0])
+    r2 = statistics.median(ours) / statistics.median(ref)
+    print(
+        f"2. agents 10k x 24 whole run: {stats(ours)} s; mesa reference whole run: {stats(ref)} s;"
+        f" ratio {r2:.2f} (target <= 2.5)"
+    )
+    per = {}
+    for n in (10_000, 100_000):
+        runs = repeat(a.repeat, lambda n=n: json.loads(timed([py, "-c", STEP_CHILD, str(n), "24", "agents"])[1]))
+        per[n] = [r["ns"] / 1000 for r in runs]
+        print(f"   agents step loop at {n:,}: {stats(per[n])} us per worker-step")
+    growth = statistics.median(per[100_000]) / statistics.median(per[10_000])
+    print(f"   100k / 10k cost per worker-step: {growth:.2f} (target 0.70-1.30)")
+
+    mem = repeat(a.repeat, lambda: json.loads(timed([py, "-c", STEP_CHILD, "1000000", "24", "arrays"])[1]))
+    print(
+        f"3. arrays at 1M: {stats([r['bytes'] for r in mem])} bytes per worker (target <= 100);"
+        f" step loop {stats([r['ns'] for r in mem])} ns per worker-step"
+    )
+    shutil.rmtree(out, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
