@@ -18,11 +18,12 @@ class Population(Strict):
     """How many people one agent stands for, and where people are at the start.
 
     `initial_places` gives, for the pool at the start month, the share at home,
-    in local jobs, in Ningbo jobs and in the PRD (ASSUMPTION unless sourced).
+    in local jobs, in Ningbo jobs and in the PRD. Default: January 2020, the
+    baseline's start (ASSUMPTION).
     """
 
-    people_per_agent: Annotated[float, Field(gt=0, le=100000)] = 1.0
-    initial_places: dict[str, Prob] = {"home": 0.45, "local": 0.15, "ningbo": 0.03, "prd": 0.37}
+    people_per_agent: Annotated[float, Field(gt=0, le=100000)] = 1.0  # 1 agent = 1 person
+    initial_places: dict[str, Prob] = {"home": 0.46, "local": 0.15, "ningbo": 0.04, "prd": 0.35}  # ASSUMPTION
     max_agents: Annotated[int, Field(ge=1)] = 5_000_000
 
     @model_validator(mode="after")
