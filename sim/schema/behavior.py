@@ -13,7 +13,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from .base import Multiplier, Prob, Strict, fail
+from .base import Multiplier, Prob, Strict, fail, frozen
 
 
 class QuitHazard(Strict):
@@ -25,7 +25,7 @@ class QuitHazard(Strict):
     """
 
     # domain.md "Assumed defaults" (to be calibrated; T7 checks them)
-    by_tenure_month: dict[Annotated[int, Field(ge=1)], Prob] = {1: 0.10, 2: 0.08, 4: 0.05, 7: 0.035, 13: 0.03}
+    by_tenure_month: frozen(dict[Annotated[int, Field(ge=1)], Prob]) = {1: 0.10, 2: 0.08, 4: 0.05, 7: 0.035, 13: 0.03}
     training: Multiplier = 0.8  # domain.md: x0.8 in months 1-3 (Ranganathan, ~20% better 3-month retention)
     training_months: Annotated[int, Field(ge=0)] = 3  # domain.md: months 1-3
     liaison: Multiplier = 0.85  # domain.md assumed default

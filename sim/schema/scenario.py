@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from .base import Prob, Strict, fail
+from .base import Prob, Strict, fail, frozen
 from .behavior import Behavior
 from .places import Calendar, DemandShock, Places
 from .policies import Policy
@@ -23,7 +23,7 @@ class Population(Strict):
     """
 
     people_per_agent: Annotated[float, Field(gt=0, le=100000)] = 1.0  # 1 agent = 1 person
-    initial_places: dict[str, Prob] = {"home": 0.46, "local": 0.15, "ningbo": 0.04, "prd": 0.35}  # ASSUMPTION
+    initial_places: frozen(dict[str, Prob]) = {"home": 0.46, "local": 0.15, "ningbo": 0.04, "prd": 0.35}  # ASSUMPTION
     max_agents: Annotated[int, Field(ge=1)] = 5_000_000
 
     @model_validator(mode="after")
@@ -47,8 +47,8 @@ class Scenario(Strict):
     population: Population = Population()
     places: Places
     behavior: Behavior = Behavior()
-    policies: dict[str, Policy] = {}
-    shocks: list[DemandShock] = []
+    policies: frozen(dict[str, Policy]) = {}
+    shocks: tuple[DemandShock, ...] = ()
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
