@@ -6,15 +6,30 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from ..shipped import shipped_file
 from .retention import survival_at
-
-TARGETS_FILE = Path(__file__).resolve().parents[2] / "scenarios" / "targets.yaml"
+from .targets import read_sections, window_name
 
 
 def _window(monthly: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
     return monthly[(monthly["month"] >= start) & (monthly["month"] <= end)]
+
+
+def windowed(monthly: pd.DataFrame, name: str, start: str, end: str) -> dict[str, float]:
+    """Arrivals, their registered-poor share, broker placements and their poor share,
+    counted over the months `start`..`end`, in metrics suffixed with `name`."""
+    jm = _window(monthly, start, end)
+    arr = float(jm["arrivals_ningbo"].sum())
+    arr_poor = float(jm.loc[jm["poor"], "arrivals_ningbo"].sum())
+    br = float(jm["arrivals_broker"].sum())
+    br_poor = float(jm.loc[jm["poor"], "arrivals_broker"].sum())
+    return {
+        f"arrivals_ningbo_{name}": arr,
+        f"poor_share_arrivals_{name}": arr_poor / arr if arr else float("nan"),
+        f"broker_placements_{name}": br,
+        f"broker_poor_share_{name}": br_poor / br if br else float("nan"),
+    }
 
 
 def first_month_reaching(monthly: pd.DataFrame, column: str, level: float, poor: bool | None = True) -> str:
@@ -25,18 +40,26 @@ def first_month_reaching(monthly: pd.DataFrame, column: str, level: float, poor:
     return str(hit.index[0]) if len(hit) else ""
 
 
-def headline(monthly: pd.DataFrame, ret: pd.DataFrame, budget: pd.DataFrame) -> dict[str, float | str]:
-    """Headline metrics (people, shares, survival, yuan)."""
-    jm = _window(monthly, "2020-01", "2020-05")
-    arr = float(jm["arrivals_ningbo"].sum())
-    arr_poor = float(jm.loc[jm["poor"], "arrivals_ningbo"].sum())
-    br = float(jm["arrivals_broker"].sum())
-    br_poor = float(jm.loc[jm["poor"], "arrivals_broker"].sum())
-    out: dict[str, float | str] = {
-        "arrivals_ningbo_jan_may_2020": arr,
-        "poor_share_arrivals_jan_may_2020": arr_poor / arr if arr else float("nan"),
-        "broker_placements_jan_may_2020": br,
-        "broker_poor_share_jan_may_2020": br_poor / br if br else float("nan"),
+def headline(
+    monthly: pd.DataFrame,
+    ret: pd.DataFrame,
+    budget: pd.DataFrame,
+    windows: dict[str, tuple[str, str]] | None = None,
+) -> dict[str, float | str]:
+    """Headline metrics (people, shares, survival, yuan).
+
+    Args:
+        windows: Windows of months to count arrivals over, by name (see
+            `targets.scoring_plan`); default: the run's first five months.
+    """
+    if windows is None:
+        months = sorted(monthly["month"].unique())
+        end = months[min(5, len(months)) - 1]
+        windows = {window_name(months[0], end): (months[0], end)}
+    out: dict[str, float | str] = {}
+    for name, (start, end) in windows.items():
+        out.update(windowed(monthly, name, start, end))
+    out |= {
         "month_poor_stable_reaches_2000": first_month_reaching(monthly, "stable_employed", 2000.0),
         "arrivals_ningbo_total": float(monthly["arrivals_ningbo"].sum()),
         "return_home_total": float(monthly["return_home"].sum()),
@@ -60,9 +83,12 @@ def _share(monthly: pd.DataFrame, yes: str, no: str) -> float:
     return a / (a + b) if a + b else float("nan")
 
 
-def load_targets(path: Path = TARGETS_FILE) -> list[dict]:
-    """The calibration targets (scenarios/targets.yaml)."""
-    return yaml.safe_load(path.read_text(encoding="utf-8"))["targets"]
+def load_targets(path: Path | None = None, section: str | None = None) -> list[dict]:
+    """The calibration targets of a targets file (default: the shipped targets.yaml),
+    of one section or of all."""
+    sections = read_sections(path or shipped_file("targets.yaml"))
+    chosen = [sections[section]] if section else sections.values()
+    return [t for s in chosen for t in s["targets"]]
 
 
 def _month_diff(a: str, b: str) -> int:
@@ -76,6 +102,7 @@ def compare_targets(metrics: dict, targets: list[dict]) -> pd.DataFrame:
     `tolerance`; a `month` target is met within `tolerance_months`.
     """
     rows = []
+    cols = ["id", "metric", "model", "target", "tolerance", "met", "source"]
     for t in targets:
         v = metrics.get(t["metric"], float("nan"))
         if "month" in t:
@@ -98,4 +125,4 @@ def compare_targets(metrics: dict, targets: list[dict]) -> pd.DataFrame:
                 "source": t.get("source", ""),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=cols)

@@ -10,6 +10,7 @@ from .base import Prob, Strict, fail, frozen
 from .behavior import Behavior
 from .places import Calendar, DemandShock, Places
 from .policies import Policy
+from .scoring import Scoring
 
 PLACE_NAMES = ("home", "local", "ningbo", "prd")
 
@@ -49,6 +50,7 @@ class Scenario(Strict):
     behavior: Behavior = Behavior()
     policies: frozen(dict[str, Policy]) = {}
     shocks: tuple[DemandShock, ...] = ()
+    scoring: Scoring = Scoring()
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
