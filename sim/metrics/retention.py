@@ -136,3 +136,10 @@ def survival_at(
     """Survival at `month` from a retention table (NaN when not observed)."""
     row = ret[(ret.cohort == cohort) & (ret.group == group) & (ret.measure == measure) & (ret.month == month)]
     return float(row["survival"].iloc[0]) if len(row) else float("nan")
+
+
+def survival_points(ret: pd.DataFrame, cohort: str = "all") -> dict[tuple[str, str, int], float]:
+    """Survival of one cohort by (group, measure, month): `survival_at` for many look-ups."""
+    sub = ret[ret["cohort"].to_numpy() == cohort]
+    keys = zip(sub["group"].tolist(), sub["measure"].tolist(), sub["month"].tolist(), strict=True)
+    return dict(zip(keys, sub["survival"].astype(float).tolist(), strict=True))

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..shipped import shipped_file
-from .retention import survival_at
+from .retention import survival_points
 from .targets import read_sections, window_name
 
 
@@ -34,10 +34,11 @@ def windowed(monthly: pd.DataFrame, name: str, start: str, end: str) -> dict[str
 
 def first_month_reaching(monthly: pd.DataFrame, column: str, level: float, poor: bool | None = True) -> str:
     """First month label in which the summed `column` reaches `level` ('' if never)."""
-    df = monthly if poor is None else monthly[monthly["poor"] == poor]
-    s = df.groupby("month")[column].sum()
-    hit = s[s >= level]
-    return str(hit.index[0]) if len(hit) else ""
+    df = monthly if poor is None else monthly[monthly["poor"].to_numpy() == poor]
+    months, idx = np.unique(df["month"].to_numpy(str), return_inverse=True)
+    total = np.bincount(idx, weights=df[column].to_numpy(float), minlength=len(months))
+    hit = np.flatnonzero(total >= level)
+    return str(months[hit[0]]) if len(hit) else ""
 
 
 def headline(
@@ -66,11 +67,13 @@ def headline(
         "quits_total": float(monthly["quits"].sum()),
         "festival_go_back_share": _share(monthly, "festival_back", "festival_stay"),
     }
+    surv = survival_points(ret)
+    nan = float("nan")
     for k in (1, 3):
-        out[f"retention_first_job_{k}m_unsupported"] = survival_at(ret, k, "unsupported", "first_job")
+        out[f"retention_first_job_{k}m_unsupported"] = surv.get(("unsupported", "first_job", k), nan)
     for k in (3, 6, 12):
-        out[f"retention_ningbo_{k}m"] = survival_at(ret, k, "all", "ningbo")
-        out[f"retention_ningbo_{k}m_poor"] = survival_at(ret, k, "poor", "ningbo")
+        out[f"retention_ningbo_{k}m"] = surv.get(("all", "ningbo", k), nan)
+        out[f"retention_ningbo_{k}m_poor"] = surv.get(("poor", "ningbo", k), nan)
     out["cost_total_yuan"] = float(budget["yuan"].sum()) if len(budget) else 0.0
     for payer in ("sending_county", "ningbo", "central"):
         out[f"cost_{payer}_yuan"] = float(budget.loc[budget["payer"] == payer, "yuan"].sum()) if len(budget) else 0.0
