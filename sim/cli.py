@@ -6,10 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from tqdm import tqdm
-
 from .errors import ScenarioError
-from .loader import load_scenario
+
+
+def load_scenario(name, overrides=None):
+    """`sim.loader.load_scenario`, imported on first use so `laborsim --help` stays quick."""
+    from .loader import load_scenario as load
+
+    return load(name, overrides)
 
 
 def _overrides(args) -> dict:
@@ -59,6 +63,8 @@ def summary_text(res) -> str:
 
 
 def cmd_run(args) -> int:
+    from tqdm import tqdm
+
     from .results_io import write_run
     from .runner import run
 

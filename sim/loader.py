@@ -18,17 +18,18 @@ import yaml
 from pydantic import ValidationError
 
 from .errors import ScenarioError
+from .metrics.targets import check_scoring
 from .schema import Scenario
 from .schema.base import SEP
-
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+from .shipped import shipped_dir
 
 
 def resolve_path(name: str | Path) -> Path:
-    """Find a scenario file: an existing path, or a name under `scenarios/`."""
+    """Find a scenario file: an existing path, or the name of a shipped scenario
+    (the package data of `scenarios/`, found with importlib.resources)."""
     p = Path(name)
     candidates = [p, p.with_suffix(".yaml")] if p.suffix == "" else [p]
-    candidates += [SCENARIO_DIR / c.name for c in candidates]
+    candidates += [shipped_dir() / c.name for c in candidates]
     for c in candidates:
         if c.is_file():
             return c
@@ -145,6 +146,8 @@ def load_scenario(name: str | Path, overrides: dict[str, Any] | None = None) -> 
     if overrides:
         raw = _merge(raw, overrides, origin, "<command line>")
     try:
-        return Scenario.model_validate(raw)
+        sc = Scenario.model_validate(raw)
     except ValidationError as e:
         raise _first_error(e, origin, str(path.resolve()), raw) from None
+    set_by = origin.get(("scoring", "targets_file"), origin.get(("scoring",), str(path.resolve())))
+    return check_scoring(sc, set_by)

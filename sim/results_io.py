@@ -12,10 +12,12 @@ import subprocess
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .plotting import all_figures, close
-from .runner import RunResult
+
+if TYPE_CHECKING:
+    from .runner import RunResult
 
 SMALL_TABLES = ("monthly", "retention", "budget", "targets")
 
@@ -61,6 +63,8 @@ def write_run(res: RunResult, out_root: Path, fmt: str = "csv", figures: bool = 
         res.tables["spells"].to_parquet(tmp / "spells.parquet", index=False)
         (tmp / "summary.json").write_text(json.dumps(res.metrics, indent=2, default=float), encoding="utf-8")
         if figures:
+            from .plotting import all_figures  # matplotlib only when figures are drawn
+
             save_figures(tmp / "figures", all_figures(res.tables, res.months))
         (tmp / "manifest.json").write_text(json.dumps(manifest(res), indent=2), encoding="utf-8")
     return tmp.final
@@ -112,6 +116,8 @@ def write_tables(folder: Path, tables: dict, fmt: str = "csv") -> None:
 
 def save_figures(folder: Path, figs: dict) -> None:
     """Save figures as PNG and free them."""
+    from .plotting import close
+
     folder.mkdir(parents=True, exist_ok=True)
     for stem, fig in figs.items():
         fig.savefig(folder / f"{stem}.png", dpi=110)

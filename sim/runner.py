@@ -9,7 +9,8 @@ import pandas as pd
 
 from .engines import ENGINES
 from .metrics.retention import retention_table
-from .metrics.summary import compare_targets, headline, load_targets
+from .metrics.summary import compare_targets, headline
+from .metrics.targets import scoring_plan
 from .schema import Scenario
 
 
@@ -79,7 +80,8 @@ def collect(model, wall: float) -> RunResult:
     monthly = model.recorder.table(names)
     ret = retention_table(spells, months)
     budget = model.ledger.table(names, months)
-    metrics = headline(monthly, ret, budget)
-    targets = compare_targets(metrics, load_targets())
+    windows, wanted = scoring_plan(model.sc.scoring, months)
+    metrics = headline(monthly, ret, budget, windows)
+    targets = compare_targets(metrics, wanted)
     tables = {"monthly": monthly, "spells": spells, "retention": ret, "budget": budget, "targets": targets}
     return RunResult(model.sc, model.seed, model.engine, wall, model.n_workers, months, tables, metrics)

@@ -7,22 +7,40 @@ Two measures:
 - `first_job`: staying in the first job of the spell, counted from the hire;
   the event is its end (spells never hired are left out).
 Spells still open at the end of the run are censored there.
+
+Cohorts are 'all' and the arrival quarters; groups overlap (a spell is in 'all',
+in 'poor' or 'not_poor', and maybe in 'unsupported', 'organized' or 'broker').
+Every estimate comes from one `np.bincount` over a quarter x kind x measure x
+duration key, where a spell's kind (registered poor, unsupported, channel) is one of
+twelve disjoint cells; a group's counts are then the sum over the kinds it holds
+and the 'all' cohort the sum over quarters (small arrays, never one table per subset).
 """
 
 from __future__ import annotations
 
+from itertools import product
+
+import numpy as np
 import pandas as pd
 
-from .km import kaplan_meier
+from .km import km_from_counts
 
+#: Group -> rule on a spell's (registered poor, unsupported, channel class).
 GROUPS = {
-    "all": lambda s: s.index == s.index,
-    "poor": lambda s: s["poor"],
-    "not_poor": lambda s: ~s["poor"],
-    "unsupported": lambda s: s["unsupported"],
-    "organized": lambda s: s["channel"] == "organized",
-    "broker": lambda s: s["channel"] == "broker",
+    "all": lambda poor, unsupported, channel: True,
+    "poor": lambda poor, unsupported, channel: poor,
+    "not_poor": lambda poor, unsupported, channel: not poor,
+    "unsupported": lambda poor, unsupported, channel: unsupported,
+    "organized": lambda poor, unsupported, channel: channel == "organized",
+    "broker": lambda poor, unsupported, channel: channel == "broker",
 }
+CHANNEL_CLASSES = ("other", "organized", "broker")
+#: The disjoint kinds of spell, in key order: (poor, unsupported, channel class).
+KINDS = list(product((False, True), (False, True), CHANNEL_CLASSES))
+#: Kind x group membership (1 where the group holds the kind).
+IN_GROUP = np.array([[int(bool(rule(*k))) for rule in GROUPS.values()] for k in KINDS], dtype=np.int64)
+MEASURES = ("ningbo", "first_job")
+COLUMNS = ["cohort", "group", "measure", "month", "at_risk", "events", "survival", "lo", "hi", "n"]
 
 
 def durations(spells: pd.DataFrame, last_step: int, measure: str) -> tuple[pd.Series, pd.Series]:
@@ -37,34 +55,79 @@ def durations(spells: pd.DataFrame, last_step: int, measure: str) -> tuple[pd.Se
     return dur, event
 
 
+def _measure_arrays(spells: pd.DataFrame, last: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per measure and spell (shape (2, n)): duration, event, and whether the spell counts
+    (first_job counts hired spells only)."""
+    arrival, hire = spells["arrival_step"].to_numpy(np.int64), spells["hire_step"].to_numpy(np.int64)
+    exit_, job_end = spells["exit_step"].to_numpy(np.int64), spells["job_end_step"].to_numpy(np.int64)
+    end = np.stack([exit_, job_end])
+    start = np.stack([arrival, hire])
+    event = end >= 0
+    counted = np.stack([np.ones_like(arrival, dtype=bool), hire >= 0])
+    dur = np.where(event, end, last) - start
+    return np.where(counted, dur, 0), event & counted, counted
+
+
+def _quarters(spells: pd.DataFrame, month_labels: list[str]) -> tuple[list[str], np.ndarray]:
+    """Arrival quarters in order ('2020Q1', ...) and each spell's index among them."""
+    quarter_of_step = np.array([m[:4] + "Q" + str((int(m[5:7]) - 1) // 3 + 1) for m in month_labels])
+    names, idx = np.unique(quarter_of_step[spells["arrival_step"].to_numpy(np.int64)], return_inverse=True)
+    return names.tolist(), idx
+
+
+def _kinds(spells: pd.DataFrame) -> np.ndarray:
+    """Each spell's kind: its row in KINDS."""
+    chan = spells["channel"].astype(str).to_numpy()
+    chan_class = np.where(chan == "organized", 1, np.where(chan == "broker", 2, 0))
+    poor, unsupported = spells["poor"].to_numpy(bool), spells["unsupported"].to_numpy(bool)
+    return (poor * 2 + unsupported) * len(CHANNEL_CLASSES) + chan_class
+
+
 def retention_table(spells: pd.DataFrame, month_labels: list[str], horizon: int = 24) -> pd.DataFrame:
     """Tidy KM table: cohort (arrival quarter or 'all'), group, measure, month,
-    at_risk, events, survival, lo, hi. Counts are in agents (spells)."""
+    at_risk, events, survival, lo, hi, n. Counts are in agents (spells)."""
+    if spells.empty:
+        return pd.DataFrame(columns=COLUMNS)
     last = len(month_labels) - 1
     horizon = min(horizon, last)
-    quarter = pd.Series(
-        [month_labels[s][:4] + "Q" + str((int(month_labels[s][5:7]) - 1) // 3 + 1) for s in spells["arrival_step"]],
-        index=spells.index,
-        dtype=object,
-    )
-    frames = []
-    cohorts = [("all", spells.index == spells.index)] + [(q, quarter == q) for q in sorted(quarter.unique())]
-    for cname, cmask in cohorts:
-        for gname, gfun in GROUPS.items():
-            sub = spells[cmask & gfun(spells)]
-            if sub.empty:
-                continue
-            for measure in ("ningbo", "first_job"):
-                dur, ev = durations(sub, last, measure)
-                km = kaplan_meier(dur.to_numpy(), ev.to_numpy(), horizon)
-                df = pd.DataFrame(km).rename(columns={"time": "month"})
-                df.insert(0, "measure", measure)
-                df.insert(0, "group", gname)
-                df.insert(0, "cohort", cname)
-                df["n"] = len(dur)
-                frames.append(df)
-    cols = ["cohort", "group", "measure", "month", "at_risk", "events", "survival", "lo", "hi", "n"]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
+    width = horizon + 2  # durations 0..horizon, then "beyond the horizon"
+    quarters, quarter = _quarters(spells, month_labels)
+    dur, event, counted = _measure_arrays(spells, last)  # (measure, spell)
+    cell = (quarter * len(KINDS) + _kinds(spells)) * len(MEASURES)  # (spell,)
+    slot = np.minimum(dur, horizon + 1)
+    key = ((cell + np.arange(len(MEASURES))[:, None]) * width + slot)[counted]
+    hit = (event & (slot <= horizon))[counted]
+    shape = (len(quarters), len(KINDS), len(MEASURES), width)
+    size = int(np.prod(shape))
+    ended = _by_cohort_and_group(np.bincount(key, minlength=size).reshape(shape))
+    events = _by_cohort_and_group(np.bincount(key[hit], minlength=size).reshape(shape))[..., : horizon + 1]
+    km = km_from_counts(ended, events)
+    n_cell = ended.sum(axis=-1)  # spells counted per (cohort, group, measure)
+    shown = np.repeat((n_cell[..., :1] > 0), len(MEASURES), axis=-1)  # subsets with any spell
+    return _tidy(km, n_cell, shown, ["all", *quarters], horizon)
+
+
+def _by_cohort_and_group(counts: np.ndarray) -> np.ndarray:
+    """(quarter, kind, measure, t) counts -> (cohort, group, measure, t), cohort 0 = 'all'."""
+    by_group = np.einsum("qkmt,kg->qgmt", counts, IN_GROUP)
+    return np.concatenate([by_group.sum(axis=0, keepdims=True), by_group])
+
+
+def _tidy(km: dict, n_cell: np.ndarray, shown: np.ndarray, cohorts: list[str], horizon: int) -> pd.DataFrame:
+    """Long table, one row per shown (cohort, group, measure) and month 0..horizon."""
+    ci, gi, mi = np.nonzero(shown)
+    months = horizon + 1
+    groups, measures = np.array(list(GROUPS), dtype=object), np.array(MEASURES, dtype=object)
+    out = {
+        "cohort": np.repeat(np.array(cohorts, dtype=object)[ci], months),
+        "group": np.repeat(groups[gi], months),
+        "measure": np.repeat(measures[mi], months),
+        "month": np.tile(np.arange(months), len(ci)),
+    }
+    for k in ("at_risk", "events", "survival", "lo", "hi"):
+        out[k] = km[k][ci, gi, mi].ravel()
+    out["n"] = np.repeat(n_cell[ci, gi, mi], months)
+    return pd.DataFrame(out, columns=COLUMNS)
 
 
 def survival_at(
@@ -73,3 +136,10 @@ def survival_at(
     """Survival at `month` from a retention table (NaN when not observed)."""
     row = ret[(ret.cohort == cohort) & (ret.group == group) & (ret.measure == measure) & (ret.month == month)]
     return float(row["survival"].iloc[0]) if len(row) else float("nan")
+
+
+def survival_points(ret: pd.DataFrame, cohort: str = "all") -> dict[tuple[str, str, int], float]:
+    """Survival of one cohort by (group, measure, month): `survival_at` for many look-ups."""
+    sub = ret[ret["cohort"].to_numpy() == cohort]
+    keys = zip(sub["group"].tolist(), sub["measure"].tolist(), sub["month"].tolist(), strict=True)
+    return dict(zip(keys, sub["survival"].astype(float).tolist(), strict=True))

@@ -6,48 +6,74 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from .retention import survival_at
-
-TARGETS_FILE = Path(__file__).resolve().parents[2] / "scenarios" / "targets.yaml"
+from ..shipped import shipped_file
+from .retention import survival_points
+from .targets import read_sections, window_name
 
 
 def _window(monthly: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
     return monthly[(monthly["month"] >= start) & (monthly["month"] <= end)]
 
 
-def first_month_reaching(monthly: pd.DataFrame, column: str, level: float, poor: bool | None = True) -> str:
-    """First month label in which the summed `column` reaches `level` ('' if never)."""
-    df = monthly if poor is None else monthly[monthly["poor"] == poor]
-    s = df.groupby("month")[column].sum()
-    hit = s[s >= level]
-    return str(hit.index[0]) if len(hit) else ""
-
-
-def headline(monthly: pd.DataFrame, ret: pd.DataFrame, budget: pd.DataFrame) -> dict[str, float | str]:
-    """Headline metrics (people, shares, survival, yuan)."""
-    jm = _window(monthly, "2020-01", "2020-05")
+def windowed(monthly: pd.DataFrame, name: str, start: str, end: str) -> dict[str, float]:
+    """Arrivals, their registered-poor share, broker placements and their poor share,
+    counted over the months `start`..`end`, in metrics suffixed with `name`."""
+    jm = _window(monthly, start, end)
     arr = float(jm["arrivals_ningbo"].sum())
     arr_poor = float(jm.loc[jm["poor"], "arrivals_ningbo"].sum())
     br = float(jm["arrivals_broker"].sum())
     br_poor = float(jm.loc[jm["poor"], "arrivals_broker"].sum())
-    out: dict[str, float | str] = {
-        "arrivals_ningbo_jan_may_2020": arr,
-        "poor_share_arrivals_jan_may_2020": arr_poor / arr if arr else float("nan"),
-        "broker_placements_jan_may_2020": br,
-        "broker_poor_share_jan_may_2020": br_poor / br if br else float("nan"),
+    return {
+        f"arrivals_ningbo_{name}": arr,
+        f"poor_share_arrivals_{name}": arr_poor / arr if arr else float("nan"),
+        f"broker_placements_{name}": br,
+        f"broker_poor_share_{name}": br_poor / br if br else float("nan"),
+    }
+
+
+def first_month_reaching(monthly: pd.DataFrame, column: str, level: float, poor: bool | None = True) -> str:
+    """First month label in which the summed `column` reaches `level` ('' if never)."""
+    df = monthly if poor is None else monthly[monthly["poor"].to_numpy() == poor]
+    months, idx = np.unique(df["month"].to_numpy(str), return_inverse=True)
+    total = np.bincount(idx, weights=df[column].to_numpy(float), minlength=len(months))
+    hit = np.flatnonzero(total >= level)
+    return str(months[hit[0]]) if len(hit) else ""
+
+
+def headline(
+    monthly: pd.DataFrame,
+    ret: pd.DataFrame,
+    budget: pd.DataFrame,
+    windows: dict[str, tuple[str, str]] | None = None,
+) -> dict[str, float | str]:
+    """Headline metrics (people, shares, survival, yuan).
+
+    Args:
+        windows: Windows of months to count arrivals over, by name (see
+            `targets.scoring_plan`); default: the run's first five months.
+    """
+    if windows is None:
+        months = sorted(monthly["month"].unique())
+        end = months[min(5, len(months)) - 1]
+        windows = {window_name(months[0], end): (months[0], end)}
+    out: dict[str, float | str] = {}
+    for name, (start, end) in windows.items():
+        out.update(windowed(monthly, name, start, end))
+    out |= {
         "month_poor_stable_reaches_2000": first_month_reaching(monthly, "stable_employed", 2000.0),
         "arrivals_ningbo_total": float(monthly["arrivals_ningbo"].sum()),
         "return_home_total": float(monthly["return_home"].sum()),
         "quits_total": float(monthly["quits"].sum()),
         "festival_go_back_share": _share(monthly, "festival_back", "festival_stay"),
     }
+    surv = survival_points(ret)
+    nan = float("nan")
     for k in (1, 3):
-        out[f"retention_first_job_{k}m_unsupported"] = survival_at(ret, k, "unsupported", "first_job")
+        out[f"retention_first_job_{k}m_unsupported"] = surv.get(("unsupported", "first_job", k), nan)
     for k in (3, 6, 12):
-        out[f"retention_ningbo_{k}m"] = survival_at(ret, k, "all", "ningbo")
-        out[f"retention_ningbo_{k}m_poor"] = survival_at(ret, k, "poor", "ningbo")
+        out[f"retention_ningbo_{k}m"] = surv.get(("all", "ningbo", k), nan)
+        out[f"retention_ningbo_{k}m_poor"] = surv.get(("poor", "ningbo", k), nan)
     out["cost_total_yuan"] = float(budget["yuan"].sum()) if len(budget) else 0.0
     for payer in ("sending_county", "ningbo", "central"):
         out[f"cost_{payer}_yuan"] = float(budget.loc[budget["payer"] == payer, "yuan"].sum()) if len(budget) else 0.0
@@ -60,9 +86,12 @@ def _share(monthly: pd.DataFrame, yes: str, no: str) -> float:
     return a / (a + b) if a + b else float("nan")
 
 
-def load_targets(path: Path = TARGETS_FILE) -> list[dict]:
-    """The calibration targets (scenarios/targets.yaml)."""
-    return yaml.safe_load(path.read_text(encoding="utf-8"))["targets"]
+def load_targets(path: Path | None = None, section: str | None = None) -> list[dict]:
+    """The calibration targets of a targets file (default: the shipped targets.yaml),
+    of one section or of all."""
+    sections = read_sections(path or shipped_file("targets.yaml"))
+    chosen = [sections[section]] if section else sections.values()
+    return [t for s in chosen for t in s["targets"]]
 
 
 def _month_diff(a: str, b: str) -> int:
@@ -76,6 +105,7 @@ def compare_targets(metrics: dict, targets: list[dict]) -> pd.DataFrame:
     `tolerance`; a `month` target is met within `tolerance_months`.
     """
     rows = []
+    cols = ["id", "metric", "model", "target", "tolerance", "met", "source"]
     for t in targets:
         v = metrics.get(t["metric"], float("nan"))
         if "month" in t:
@@ -98,4 +128,4 @@ def compare_targets(metrics: dict, targets: list[dict]) -> pd.DataFrame:
                 "source": t.get("source", ""),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=cols)

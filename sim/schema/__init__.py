@@ -12,6 +12,7 @@ from .policies import (
     TransportPolicy,
 )
 from .scenario import Population, Scenario
+from .scoring import Scoring
 
 __all__ = [
     "Behavior",
@@ -28,4 +29,5 @@ __all__ = [
     "TransportPolicy",
     "Population",
     "Scenario",
+    "Scoring",
 ]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import copy
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 #: A calendar month written "YYYY-MM".
 Month = Annotated[str, Field(pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")]
@@ -19,9 +20,40 @@ People = Annotated[int, Field(ge=0)]
 
 
 class Strict(BaseModel):
-    """Base model: unknown keys are errors, values are validated on assignment."""
+    """Base model: unknown keys are errors, and a validated scenario is immutable.
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+    Fields cannot be assigned (frozen), sequences are tuples and mappings are
+    `FrozenDict`s, so a run can never change the scenario it was given. To derive
+    a scenario, use `model_copy(update=...)` on the part that changes or, to have
+    the result checked, re-validate a changed `model_dump(mode="json")`.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+class FrozenDict(dict):
+    """A read-only dict: any change raises TypeError (it still pickles, copies and
+    serializes as a dict)."""
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("scenario mappings are read-only: derive a new scenario with model_copy(update=...)")
+
+    __setitem__ = __delitem__ = __ior__ = _refuse
+    clear = pop = popitem = setdefault = update = _refuse
+
+    def __reduce__(self):
+        return (FrozenDict, (dict(self),))
+
+    def __copy__(self) -> FrozenDict:
+        return self
+
+    def __deepcopy__(self, memo: dict) -> FrozenDict:
+        return FrozenDict({copy.deepcopy(k, memo): copy.deepcopy(v, memo) for k, v in self.items()})
+
+
+def frozen(mapping_type: Any) -> Any:
+    """`dict[K, V]` validated as usual, then made a read-only `FrozenDict`."""
+    return Annotated[mapping_type, AfterValidator(FrozenDict)]
 
 
 SEP = "\x1f"

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from .base import Month, Prob, Strict, Yuan, fail
+from .base import Month, Prob, Strict, Yuan, fail, frozen
 
 SECTORS = (
     "electrical_machinery",
@@ -56,7 +56,7 @@ class SectorFirms(Strict):
 class District(Strict):
     """A Ningbo district and its firms by sector."""
 
-    sectors: dict[str, SectorFirms]
+    sectors: frozen(dict[str, SectorFirms])
     source: str = ""
 
     @model_validator(mode="after")
@@ -71,9 +71,9 @@ class Sector(Strict):
     """Skill a sector asks for (0 = none, 1 = skilled) and its seasonal demand."""
 
     skill_required: Prob
-    seasonal_demand: Annotated[list[Annotated[float, Field(ge=0, le=3)]], Field(min_length=12, max_length=12)] = [
-        1.0
-    ] * 12
+    seasonal_demand: Annotated[tuple[Annotated[float, Field(ge=0, le=3)], ...], Field(min_length=12, max_length=12)] = (
+        1.0,
+    ) * 12
 
 
 class PRD(Strict):
@@ -97,9 +97,9 @@ class OpenMarket(Strict):
 class Places(Strict):
     """All places of the model."""
 
-    counties: Annotated[dict[str, County], Field(min_length=1)]
-    districts: Annotated[dict[str, District], Field(min_length=1)]
-    sectors: dict[str, Sector]
+    counties: Annotated[frozen(dict[str, County]), Field(min_length=1)]
+    districts: Annotated[frozen(dict[str, District]), Field(min_length=1)]
+    sectors: frozen(dict[str, Sector])
     prd: PRD
     open_market: OpenMarket = OpenMarket()
 
@@ -149,5 +149,5 @@ class Calendar(Strict):
 
     start: Month
     months: Annotated[int, Field(ge=1, le=600)]
-    spring_festival_month: dict[int, Annotated[int, Field(ge=1, le=12)]] = {}
-    lockdown: list[Lockdown] = []
+    spring_festival_month: frozen(dict[int, Annotated[int, Field(ge=1, le=12)]]) = {}
+    lockdown: tuple[Lockdown, ...] = ()

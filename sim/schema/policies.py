@@ -20,8 +20,8 @@ class Eligibility(Strict):
     """Who a policy serves. Empty lists mean everyone."""
 
     poor_only: bool = False
-    counties: list[str] = []
-    districts: list[str] = []
+    counties: tuple[str, ...] = ()
+    districts: tuple[str, ...] = ()
     first_time_only: bool = False
 
 
@@ -64,7 +64,7 @@ class SubsidyPolicy(PolicyBase):
     `transport_bonus_after_months` months of stable work."""
 
     type: Literal["subsidy"]
-    schedule_yuan: Annotated[list[Yuan], Field(max_length=60)] = []
+    schedule_yuan: Annotated[tuple[Yuan, ...], Field(max_length=60)] = ()
     transport_bonus_yuan: Yuan = 0.0
     transport_bonus_after_months: Annotated[int, Field(ge=1, le=60)] = 3
 

@@ -6,10 +6,11 @@ from typing import Annotated
 
 from pydantic import Field, SerializeAsAny, field_validator, model_validator
 
-from .base import Prob, Strict, fail
+from .base import FrozenDict, Prob, Strict, fail, frozen
 from .behavior import Behavior
 from .places import Calendar, DemandShock, Places
 from .policies import PolicyBase, validate_policies
+from .scoring import Scoring
 
 PLACE_NAMES = ("home", "local", "ningbo", "prd")
 
@@ -18,11 +19,12 @@ class Population(Strict):
     """How many people one agent stands for, and where people are at the start.
 
     `initial_places` gives, for the pool at the start month, the share at home,
-    in local jobs, in Ningbo jobs and in the PRD (ASSUMPTION unless sourced).
+    in local jobs, in Ningbo jobs and in the PRD. Default: January 2020, the
+    baseline's start (ASSUMPTION).
     """
 
-    people_per_agent: Annotated[float, Field(gt=0, le=100000)] = 1.0
-    initial_places: dict[str, Prob] = {"home": 0.45, "local": 0.15, "ningbo": 0.03, "prd": 0.37}
+    people_per_agent: Annotated[float, Field(gt=0, le=100000)] = 1.0  # 1 agent = 1 person
+    initial_places: frozen(dict[str, Prob]) = {"home": 0.46, "local": 0.15, "ningbo": 0.04, "prd": 0.35}  # ASSUMPTION
     max_agents: Annotated[int, Field(ge=1)] = 5_000_000
 
     @model_validator(mode="after")
@@ -46,15 +48,17 @@ class Scenario(Strict):
     population: Population = Population()
     places: Places
     behavior: Behavior = Behavior()
-    policies: dict[str, SerializeAsAny[PolicyBase]] = {}
+    policies: frozen(dict[str, SerializeAsAny[PolicyBase]]) = {}
     all_policies_off: bool = False  # the "no policy" counterfactual: every policy off, by rule
-    shocks: list[DemandShock] = []
+    shocks: tuple[DemandShock, ...] = ()
+    scoring: Scoring = Scoring()
 
     @field_validator("policies", mode="wrap")
     @classmethod
     def _policies(cls, value, handler):
-        """Each entry is validated by the schema class its `type` names."""
-        return validate_policies(value)
+        """Each entry is validated by the schema class its `type` names; the
+        mapping is read-only."""
+        return FrozenDict(validate_policies(value))
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:

@@ -86,5 +86,5 @@ def test_quit_outcomes_must_sum_to_one(write_scenario):
 
 def test_extends_merges_mappings_and_replaces_lists(write_scenario):
     sc = load_scenario(write_scenario({"calendar": {"lockdown": []}, "population": {"people_per_agent": 500}}))
-    assert sc.calendar.lockdown == [] and sc.calendar.start == "2020-01"
+    assert sc.calendar.lockdown == () and sc.calendar.start == "2020-01"
     assert sc.population.people_per_agent == 500 and len(sc.places.counties) == 8
