@@ -28,7 +28,7 @@ from .params import pack_behavior, pack_month, tenure_bands
 from .policies import Effects, World, build_policies
 from .recorder import Recorder
 from .schema import Scenario
-from .spells import CHANNELS
+from .spells import CHANNELS, SpellLog
 from .states import HOME, JOB, LOCAL, SEEKING
 from .streams import Streams
 from .table import SPELL_FLAGS, new_table, where_place
@@ -46,7 +46,6 @@ from .transitions import (
     WANT_FROM_PRD,
 )
 from .world import build_world, initial_workers
-
 
 REPORTED = ("home", "local_job", "ningbo_seeking", "ningbo_job", "prd", "other_region", "stable_employed")
 
@@ -107,8 +106,6 @@ class LaborModel(mesa.Model):
         self.world = build_world(scenario, self.streams)
         self.scale = self.world.scale
         self.ledger = Ledger()
-        from .spells import SpellLog
-
         self.spells = SpellLog()
         self.recorder = Recorder(len(self.world.county_names), self.scale)
         self.t = 0
