@@ -218,10 +218,20 @@ def publish_file(tmp: Path, target: Path) -> bool:
 
 
 def staging_file(folder: Path, suffix: str) -> Path:
-    """A new, empty staging file in `folder` owned by this process."""
+    """A new, empty staging file in `folder` owned by this process, with the
+    permissions of an ordinary new file (the umask's, not mkstemp's 0600)."""
     fd, name = tempfile.mkstemp(prefix=owner_tag(), suffix=suffix, dir=folder)
+    os.fchmod(fd, 0o666 & ~umask())
     os.close(fd)
     return Path(name)
+
+
+@cache
+def umask() -> int:
+    """This process's umask (read once: reading it means setting it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def make_dirs(folder: Path) -> list[Path]:
@@ -273,6 +283,7 @@ class Staged:
                 try:
                     prefix = f"{owner_tag()}{self.name[:100]}-"
                     self.tmp = StagedPath(tempfile.mkdtemp(prefix=prefix, dir=self.parent))
+                    os.chmod(self.tmp, 0o777 & ~umask())  # shared folders: readable as mkdir makes it
                     break
                 except FileNotFoundError:  # a failing neighbour removed the empty parent
                     if attempt == 2:
