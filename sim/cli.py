@@ -100,6 +100,7 @@ def _batch_args(p: argparse.ArgumentParser, seed_help: str | None = None) -> Non
         p.add_argument("--engine", default="auto", choices=["auto", "agents", "arrays"])
     p.add_argument("--out", default="results")
     p.add_argument("--quiet", action="store_true")
+    p.add_argument("--no-figures", action="store_true", help="skip figures")
     _executor_args(p)
 
 
@@ -191,6 +192,11 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("baseline")
     c.add_argument("scenarios", nargs="+")
     _batch_args(c, "master seed (default: the baseline's)")
+    c.add_argument(
+        "--unpaired",
+        action="store_true",
+        help="independent replicates with unpaired (Welch) intervals, for scenarios that are not twins",
+    )
     c.set_defaults(func=cmd_compare)
     w = sub.add_parser("sweep", help="parameter sweep (grid, lhs, sobol) that resumes")
     w.add_argument("sweep", help="sweep YAML file")

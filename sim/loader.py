@@ -4,6 +4,8 @@ Rules:
 - Files are read with `yaml.safe_load`.
 - `extends: other.yaml` (relative to the file) loads the parent first; mappings
   merge key by key, any other value (lists included) replaces the parent's.
+- `all_policies_off: true` (beside `extends:`) switches off every policy of the
+  parents before the file's own keys apply.
 - The merged mapping is validated against `sim.schema.Scenario`; every problem
   becomes a `ScenarioError` naming the file that set the key, the key path, what
   was given and what is allowed.
@@ -87,7 +89,24 @@ def load_raw(path: Path, _chain: tuple[Path, ...] = (), origin: dict | None = No
     if not parent_path.is_file():
         raise ScenarioError(str(path), "extends", repr(parent_name), "an existing scenario file next to this one")
     base = load_raw(parent_path, _chain + (path,), origin)
+    off = data.pop(POLICIES_OFF, False)
+    if off is not True and off is not False:
+        raise ScenarioError(str(path), POLICIES_OFF, repr(off), "true or false")
+    if off:
+        base = _merge(base, _every_policy_off(base), origin, str(path))
     return _merge(base, data, origin, str(path))
+
+
+POLICIES_OFF = "all_policies_off"
+
+
+def _every_policy_off(base: dict) -> dict:
+    """`all_policies_off: true` in a file that extends another switches off every
+    policy the parents define (whatever they are), before the file's own keys
+    apply: so `no_policy` is "every policy off" by rule, and a file extending it
+    may switch one back on."""
+    pols = base.get("policies")
+    return {"policies": {k: {"enabled": False} for k in pols}} if isinstance(pols, dict) else {}
 
 
 def _first_error(e: ValidationError, origin: dict, default_file: str, raw: dict) -> ScenarioError:

@@ -1,5 +1,5 @@
-"""Write a run's results folder atomically: build it in a hidden temporary
-folder beside the target, then rename it into place."""
+"""Write a run's results folder atomically: build it in a hidden staging
+folder beside the target, then claim the final name (see `sim.staging`)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,17 @@ import hashlib
 import json
 import os
 import platform
-import shutil
 import subprocess
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
+from .staging import Staged, StagedPath  # noqa: F401 - re-exported for the commands
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from .runner import RunResult
 
 SMALL_TABLES = ("monthly", "retention", "budget", "targets")
@@ -70,48 +71,32 @@ def write_run(res: RunResult, out_root: Path, fmt: str = "csv", figures: bool = 
     return tmp.final
 
 
-class Staged:
-    """A results folder written atomically: files go to a hidden temporary folder
-    beside the target, renamed into place when the block ends without error and
-    removed when it fails, so a crash never leaves a folder that looks complete.
-
-    Usage: ``with Staged(parent, name) as tmp: ...`` then ``tmp.final``.
-    """
-
-    def __init__(self, parent: Path, name: str) -> None:
-        self.parent, self.name = Path(parent), name
-
-    def __enter__(self) -> StagedPath:
-        self.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = StagedPath(tempfile.mkdtemp(prefix=f".tmp-{self.name}-", dir=self.parent))
-        return self.tmp
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is not None:
-            shutil.rmtree(self.tmp, ignore_errors=True)
-            return
-        target, k = self.parent / self.name, 1
-        while target.exists():
-            target = self.parent / f"{self.name}-{k}"
-            k += 1
-        os.rename(self.tmp, target)
-        self.tmp.final = target
-
-
-class StagedPath(type(Path())):
-    """The temporary folder of a `Staged` block; `.final` is set once it is published."""
-
-    final: Path | None = None
-
-
 def write_tables(folder: Path, tables: dict, fmt: str = "csv") -> None:
-    """Write tidy tables as CSV or Parquet."""
+    """Write tidy tables as CSV or Parquet (Parquet with one type per column)."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, t in tables.items():
         if fmt == "parquet":
-            t.to_parquet(folder / f"{name}.parquet", index=False)
+            one_type_per_column(t).to_parquet(folder / f"{name}.parquet", index=False)
         else:
             t.to_csv(folder / f"{name}.csv", index=False)
+
+
+def one_type_per_column(t: pd.DataFrame) -> pd.DataFrame:
+    """The table with each text column that mixes kinds of values (e.g. a target
+    that is a number for one row and a month for another) stored as text; missing
+    values stay missing. Parquet allows one type per column."""
+    out = t.copy()
+    for c in t.columns:
+        if t[c].dtype != object:
+            continue
+        kinds = {type(v) for v in t[c] if not _missing(v)}
+        if len(kinds) > 1 and not kinds <= {int, float}:
+            out[c] = [None if _missing(v) else str(v) for v in t[c]]
+    return out
+
+
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and v != v)
 
 
 def save_figures(folder: Path, figs: dict) -> None:

@@ -12,7 +12,7 @@ from tqdm import tqdm
 from .. import __version__
 from ..errors import ScenarioError
 from ..experiments.compare import parameter_differences
-from ..experiments.executors import close_executor, make_executor
+from ..experiments.executors import executor
 from ..loader import load_scenario
 from ..metrics.budget import by_month_policy_payer
 from ..plotting import budget_bands_figure, retention_bands_figure
@@ -82,7 +82,7 @@ def cmd_budget(args) -> int:
         "git": git_commit()[:10] or "n/a",
         "discount_rate": args.discount_rate,
     }
-    html = make_brief(sc, base, twins, value, by_year, by_payer, tables, stamp)
+    html = make_brief(sc, base, twins, value, by_year, by_payer, tables, stamp, not getattr(args, "no_figures", False))
     with Staged(Path(args.out) / "budget", f"{sc.name}-vs-{base.name}-r{len(seeds)}-m{master}") as tmp:
         write_tables(tmp, tables)
         (tmp / "brief.html").write_text(html, encoding="utf-8")
@@ -102,16 +102,13 @@ def cmd_budget(args) -> int:
 
 def twin_runs(sc: Scenario, base: Scenario, seeds: list[int], engine: str, args) -> list[dict]:
     """Run the twin pairs through the chosen executor; results in seed order."""
-    ex, _ = make_executor(args.workers, args.scheduler)
-    try:
+    with executor(args.workers, args.scheduler) as (ex, _):
         futures = {ex.submit(run_twins, sc, base, s, engine): s for s in seeds}
         out = {}
         for f in tqdm(
             as_completed(futures), total=len(futures), desc=f"{sc.name} + twin", unit="pair", disable=args.quiet
         ):
             out[futures[f]] = f.result()
-    finally:
-        close_executor(ex)
     return [out[s] for s in seeds]
 
 
@@ -143,7 +140,7 @@ def headline(value: pd.DataFrame, by_payer: pd.DataFrame, first_year: int) -> li
     return rows
 
 
-def make_brief(sc, base, twins, value, by_year, by_payer, tables, stamp) -> str:
+def make_brief(sc, base, twins, value, by_year, by_payer, tables, stamp, figures: bool = True) -> str:
     from ..experiments.bands import budget_bands, retention_bands
 
     first_year = int(sc.calendar.start[:4])
@@ -156,12 +153,16 @@ def make_brief(sc, base, twins, value, by_year, by_payer, tables, stamp) -> str:
     ]
     reps_b = [{"retention": t["baseline"].tables["retention"].query("cohort == 'all'")} for t in twins]
     months = twins[0]["policy"].months
-    figs = {
-        "Cumulative cost (5-95% band)": budget_bands_figure({sc.name: budget_bands(reps_p, months)}, months),
-        "Retention of registered-poor workers, scenario and twin": retention_bands_figure(
-            {sc.name: retention_bands(reps_p), base.name: retention_bands(reps_b)}, group="poor"
-        ),
-    }
+    figs = (
+        {}
+        if not figures
+        else {
+            "Cumulative cost (5-95% band)": budget_bands_figure({sc.name: budget_bands(reps_p, months)}, months),
+            "Retention of registered-poor workers, scenario and twin": retention_bands_figure(
+                {sc.name: retention_bands(reps_p), base.name: retention_bands(reps_b)}, group="poor"
+            ),
+        }
+    )
     year_tab = by_year[["year", "policy", "payer", "mean", "q05", "q95", "payments_mean"]]
     payer_tab = by_payer[["year", "payer", "mean", "q05", "q95"]]
     return brief.render(

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import ScenarioError
 from ..loader import load_scenario
 from ..plotting import budget_bands_figure, monthly_bands_figure, retention_bands_figure
 from ..results_io import Staged, base_manifest, save_figures, write_tables
 from ..runner import choose_engine, n_agents
 from ..streams import replicate_seeds
-from .compare import parameter_differences, summarize_pairs
-from .executors import close_executor, make_executor
+from .compare import parameter_differences, summarize_pairs, summarize_unpaired, world_differences
+from .executors import executor
 from .replicates import aggregate, run_replicates, until_ci
 from .sweep import load_sweep, run_sweep
 from .tasks import scenario_dict
@@ -42,8 +43,7 @@ def cmd_replicates(args, overrides: dict) -> int:
     sc = load_scenario(args.scenario, overrides)
     master = sc.seed if args.seed is None else args.seed
     engine = choose_engine(sc, args.engine)
-    ex, in_flight = make_executor(args.workers, args.scheduler)
-    try:
+    with executor(args.workers, args.scheduler) as (ex, in_flight):
         if args.until_ci:
             reps, half = until_ci(
                 sc,
@@ -60,8 +60,6 @@ def cmd_replicates(args, overrides: dict) -> int:
         else:
             seeds = replicate_seeds(master, args.replicates)
             reps, half = run_replicates(sc, seeds, ex, in_flight, engine, args.quiet), None
-    finally:
-        close_executor(ex)
     agg = aggregate(reps)
     with Staged(Path(args.out) / sc.name, f"{_stamp()}-reps{len(reps)}-m{master}") as tmp:
         write_tables(tmp, agg, args.format)
@@ -70,7 +68,8 @@ def cmd_replicates(args, overrides: dict) -> int:
             tables = {"monthly": r["monthly"], "retention": r["retention"], "budget": r["budget"]}
             write_tables(rep, tables, args.format)
             (rep / "metrics.json").write_text(json.dumps(r["metrics"], indent=2, default=float))
-        save_figures(tmp / "figures", _band_figures({sc.name: agg}, list(reps[0]["monthly"]["month"])))
+        if not args.no_figures:
+            save_figures(tmp / "figures", _band_figures({sc.name: agg}, list(reps[0]["monthly"]["month"])))
         man = base_manifest(
             "replicates",
             scenario_name=sc.name,
@@ -110,57 +109,106 @@ def replicate_summary(name: str, metrics: pd.DataFrame, half, metric) -> str:
     return "\n".join(lines)
 
 
+PAIRING = {
+    "paired": "paired (common random numbers)",
+    "unpaired": "unpaired (independent replicates, Welch intervals)",
+}
+
+
 def cmd_compare(args) -> int:
-    """`laborsim compare BASELINE POLICY [MORE ...] --replicates N`."""
+    """`laborsim compare BASELINE POLICY [MORE ...] --replicates N`.
+
+    Paired on common random numbers when every scenario is a twin of the baseline
+    (same people, places and calendar); other pairs are refused unless
+    `--unpaired` asks for independent replicates compared with Welch intervals.
+    """
     scs = [load_scenario(p) for p in [args.baseline, *args.scenarios]]
     base = scs[0]
+    unpaired = getattr(args, "unpaired", False)
+    if not unpaired:
+        refuse_non_twins(base, scs[1:])
     master = base.seed if args.seed is None else args.seed
-    seeds = replicate_seeds(master, args.replicates)
+    n = args.replicates
+    every = replicate_seeds(master, n * len(scs)) if unpaired else replicate_seeds(master, n) * len(scs)
+    seeds = {sc.name: every[i * n : (i + 1) * n] for i, sc in enumerate(scs)}
     diffs = {sc.name: parameter_differences(scenario_dict(base), scenario_dict(sc)) for sc in scs[1:]}
     for name, d in diffs.items():
         print(f"{name} vs {base.name}: {len(d)} parameters differ")
         for r in d.itertuples():
             print(f"  {r.parameter}: {r.baseline} -> {r.scenario}")
-    ex, in_flight = make_executor(args.workers, args.scheduler)
-    try:
+    with executor(args.workers, args.scheduler) as (ex, in_flight):
         reps = {
-            sc.name: run_replicates(sc, seeds, ex, in_flight, choose_engine(sc, args.engine), args.quiet) for sc in scs
+            sc.name: run_replicates(sc, seeds[sc.name], ex, in_flight, choose_engine(sc, args.engine), args.quiet)
+            for sc in scs
         }
-    finally:
-        close_executor(ex)
-    summary = pd.concat([summarize_pairs(sc.name, reps[base.name], reps[sc.name]) for sc in scs[1:]])
+    summarize = summarize_unpaired if unpaired else summarize_pairs
+    summary = pd.concat([summarize(sc.name, reps[base.name], reps[sc.name]) for sc in scs[1:]])
     aggs = {name: aggregate(r) for name, r in reps.items()}
+    kind = "unpaired" if unpaired else "paired"
     with Staged(Path(args.out) / "compare", f"{_stamp()}-{base.name}-vs-{len(scs) - 1}") as tmp:
         write_tables(
             tmp,
             {
-                "paired_summary": summary,
+                f"{kind}_summary": summary,
                 **{f"parameter_differences_{k}": v for k, v in diffs.items()},
                 **{f"metrics_{k}": a["replicate_metrics"] for k, a in aggs.items()},
             },
             "csv",
         )
-        save_figures(tmp / "figures", _band_figures(aggs, list(reps[base.name][0]["monthly"]["month"])))
+        if not getattr(args, "no_figures", False):
+            save_figures(tmp / "figures", _band_figures(aggs, list(reps[base.name][0]["monthly"]["month"])))
         man = base_manifest(
             "compare",
             baseline=base.name,
             scenarios=[s.name for s in scs[1:]],
+            pairing=PAIRING[kind],
             master_seed=master,
-            seeds=seeds,
+            seeds=seeds if unpaired else seeds[base.name],
             engines={s.name: choose_engine(s, args.engine) for s in scs},
         )
         (tmp / "manifest.json").write_text(json.dumps(man, indent=2))
     folder = tmp.final
-    print(compare_text(summary))
+    print(unpaired_text(summary) if unpaired else compare_text(summary))
     print(f"results: {folder}")
     return 0
+
+
+def refuse_non_twins(base, others) -> None:
+    """Exit 2 (ScenarioError) unless every scenario is a twin of the baseline."""
+    for sc in others:
+        differ = world_differences(scenario_dict(base), scenario_dict(sc))
+        if differ:
+            shown = ", ".join(differ[:3]) + (f" and {len(differ) - 3} more" if len(differ) > 3 else "")
+            raise ScenarioError(
+                "<command line>",
+                "compare",
+                f"{sc.name} and {base.name}, which are not twins (different {shown}), so pairing on common "
+                "random numbers pairs nothing",
+                "scenarios with the same people, places and calendar that differ only in policies and behavior, "
+                "or --unpaired for independent replicates with unpaired (Welch) intervals",
+            )
+
+
+def unpaired_text(summary: pd.DataFrame) -> str:
+    """Unpaired differences with Welch 95% intervals, one line per metric, labelled as such."""
+    lines = [
+        "UNPAIRED comparison: independent replicates, Welch 95% intervals (no common random numbers)",
+        f"{'scenario':<20} {'metric':<28} {'baseline':>12} {'scenario':>12} {'diff':>12}  95% interval (Welch)",
+    ]
+    for r in summary.itertuples():
+        lines.append(
+            f"{r.scenario:<20} {r.metric:<28} {r.baseline_mean:>12,.3f} {r.scenario_mean:>12,.3f} "
+            f"{r.diff_mean:>12,.3f}  [{r.diff_lo95:,.3f}, {r.diff_hi95:,.3f}]"
+        )
+    return "\n".join(lines)
 
 
 def compare_text(summary: pd.DataFrame) -> str:
     """Paired differences with 95% intervals, one line per metric."""
     lines = [
+        "paired comparison: common random numbers, 95% intervals of per-seed differences",
         f"{'scenario':<20} {'metric':<28} {'baseline':>12} {'scenario':>12} {'diff':>12}  95% interval"
-        "            pairing gain"
+        "            pairing gain",
     ]
     for r in summary.itertuples():
         lines.append(
@@ -174,14 +222,12 @@ def cmd_sweep(args) -> int:
     """`laborsim sweep SWEEP.yaml`."""
     spec, sc = load_sweep(Path(args.sweep))
     out = Path(args.out) / "sweeps" / spec.name
-    ex, in_flight = make_executor(args.workers, args.scheduler)
-    try:
-        counts = run_sweep(spec, sc, out, ex, in_flight, args.quiet)
-    finally:
-        close_executor(ex)
+    with executor(args.workers, args.scheduler) as (ex, in_flight):
+        counts = run_sweep(spec, sc, out, ex, in_flight, args.quiet, figures=not getattr(args, "no_figures", False))
     print(
         f"{spec.name}: {counts['total']} runs: {counts['computed']} computed, {counts['skipped']} already done, "
         f"{counts['failed']} failed"
+        + (f"; {counts['broken']} finished files were broken and recomputed" if counts["broken"] else "")
     )
     if (out / "sobol.csv").exists():
         print(pd.read_csv(out / "sobol.csv").to_string(index=False))

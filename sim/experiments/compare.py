@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .bands import mean_ci
+from .bands import mean_ci, t975
 
 HEADLINE = (
     "retention_ningbo_3m",
@@ -93,3 +93,56 @@ def _var(x: np.ndarray) -> float:
     """Sample variance of the finite values (NaN with fewer than two)."""
     x = x[np.isfinite(x)]
     return float(x.var(ddof=1)) if len(x) > 1 else float("nan")
+
+
+WORLD = ("population", "places", "calendar")
+
+
+def world_differences(base: dict, other: dict) -> list[str]:
+    """Key paths of people, places or calendar that differ between two resolved
+    scenarios. Empty means the two are twins: the same people in the same places
+    on the same calendar, differing only in policies and behavior, so common
+    random numbers pair person i of one with person i of the other."""
+    diffs = parameter_differences(base, other)
+    return [p for p in diffs["parameter"] if p.split(".")[0] in WORLD]
+
+
+def summarize_unpaired(name: str, base_reps: list[dict], reps: list[dict], metrics=HEADLINE) -> pd.DataFrame:
+    """Difference of means of independent replicate sets with Welch's 95% interval
+    (unequal variances; Welch-Satterthwaite degrees of freedom, rounded down)."""
+    rows = []
+    for m in metrics:
+        a = np.array([r["metrics"].get(m, np.nan) for r in base_reps], float)
+        b = np.array([r["metrics"].get(m, np.nan) for r in reps], float)
+        a, b = a[np.isfinite(a)], b[np.isfinite(b)]
+        diff = _mean(b) - _mean(a)
+        lo, hi, df = welch_interval(a, b, diff)
+        rows.append(
+            {
+                "scenario": name,
+                "metric": m,
+                "pairing": "unpaired (Welch)",
+                "baseline_mean": _mean(a),
+                "scenario_mean": _mean(b),
+                "diff_mean": diff,
+                "diff_lo95": lo,
+                "diff_hi95": hi,
+                "n_baseline": len(a),
+                "n_scenario": len(b),
+                "welch_df": df,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def welch_interval(a: np.ndarray, b: np.ndarray, diff: float) -> tuple[float, float, float]:
+    """Welch's 95% interval around `diff` = mean(b) - mean(a), and its degrees of freedom."""
+    if len(a) < 2 or len(b) < 2:
+        return float("nan"), float("nan"), float("nan")
+    va, vb = _var(a) / len(a), _var(b) / len(b)
+    se = np.sqrt(va + vb)
+    if se == 0:
+        return diff, diff, float("nan")
+    df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
+    half = t975(max(1, int(df))) * se
+    return diff - half, diff + half, float(df)

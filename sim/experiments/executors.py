@@ -1,12 +1,24 @@
 """Executors behind one interface (`concurrent.futures.Executor`): in-process,
 local processes, and a Dask distributed cluster. The same seeds give the same
-results whatever the executor: each task is a pure function of (scenario, seed)."""
+results whatever the executor: each task is a pure function of (scenario, seed).
+
+Local worker processes never outlive the command: each asks the kernel to kill
+it when its parent (the forkserver, which itself ends with the command) dies,
+so kill -9 of the command leaves no worker running; on an error or an interrupt
+the pool is shut down at once, its pending tasks cancelled and its workers ended.
+"""
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
 import re
+import signal
+import sys
+from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
 
 from ..errors import ScenarioError
 
@@ -65,12 +77,60 @@ def make_executor(workers: int = 1, scheduler: str | None = None) -> tuple[Execu
         raise ScenarioError("<command line>", "--workers", str(workers), "a whole number >= 1")
     if workers == 1:
         return InProcessExecutor(), 1
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")), 2 * workers
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("forkserver"),
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    )
+    return pool, 2 * workers
 
 
-def close_executor(ex: Executor) -> None:
-    """Shut an executor down (and its Dask client)."""
-    ex.shutdown(wait=True)
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(command_pid: int) -> None:
+    """Worker initializer: be killed (SIGKILL) when the parent process dies, and
+    exit at once if the command is already gone (Linux; elsewhere nothing)."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (AttributeError, OSError):
+            pass
+    try:
+        os.kill(command_pid, 0)
+    except ProcessLookupError:
+        os._exit(1)
+    except PermissionError:
+        pass
+
+
+def close_executor(ex: Executor, cancel: bool = False) -> None:
+    """Shut an executor down (and its Dask client); with `cancel` (on an error or
+    an interrupt), drop pending tasks and end local workers without waiting."""
+    if cancel and isinstance(ex, ProcessPoolExecutor):
+        workers = list((getattr(ex, "_processes", None) or {}).values())
+        ex.shutdown(wait=False, cancel_futures=True)
+        for p in workers:
+            p.terminate()
+        for p in workers:
+            p.join(timeout=5)
+    elif isinstance(ex, ProcessPoolExecutor):
+        ex.shutdown(wait=True, cancel_futures=cancel)
+    else:
+        ex.shutdown(wait=True)  # a Dask ClientExecutor takes no cancel_futures
     client = getattr(ex, "_laborsim_client", None)
     if client is not None:
         client.close()
+
+
+@contextmanager
+def executor(workers: int = 1, scheduler: str | None = None) -> Iterator[tuple[Executor, int]]:
+    """`make_executor` as a block: closed on every exit path, at once on an error."""
+    ex, in_flight = make_executor(workers, scheduler)
+    try:
+        yield ex, in_flight
+    except BaseException:
+        close_executor(ex, cancel=True)
+        raise
+    close_executor(ex)

@@ -1,14 +1,19 @@
 """Parameter sweeps: grid, Latin hypercube and Sobol (SALib) designs x seeds.
 
 Every run is content-addressed (resolved scenario + seed + engine + code
-version) and written to `runs/<key>.parquet` as soon as it finishes (temporary
-file, then rename). Running a sweep again computes only the runs whose file is
-missing, so a killed sweep resumes where it stopped. A run that fails is
-recorded in `runs/<key>.error.json` and does not stop the others.
+version) and written to `runs/<key>.parquet` as soon as it finishes (staging
+file, then a rename that never replaces an existing copy), with a hash of its
+content in the file's metadata. Running a sweep again first checks each finished
+file (not empty, readable, content matching its hash, the right key), recomputes
+the broken ones and the missing ones, so a killed sweep resumes where it
+stopped. Two sweeps of one design on one folder at once skip the runs the other
+has finished; a run both computed keeps the copy published first. A run that
+fails is recorded in `runs/<key>.error.json` and does not stop the others.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import os
@@ -24,6 +29,7 @@ from ..errors import ScenarioError
 from ..loader import _first_error, load_scenario
 from ..schema import Scenario
 from ..schema.base import Strict, fail
+from ..staging import make_dirs, output_errors, publish_file, remove_empty, remove_stale, staging_file
 from ..streams import Streams, replicate_seeds
 from .batch import run_many
 from .compare import flatten
@@ -124,13 +130,71 @@ def set_path(d: dict, path: str, value) -> None:
     d[keys[-1]] = int(round(value)) if isinstance(old, int) and not isinstance(old, bool) else float(value)
 
 
-def run_sweep(spec: SweepSpec, scenario: Scenario, out: Path, executor, in_flight: int, quiet: bool = False) -> dict:
-    """Run every (point, seed) whose result is missing; write the run index.
+def run_sweep(
+    spec: SweepSpec, scenario: Scenario, out: Path, executor, in_flight: int, quiet: bool = False, figures: bool = True
+) -> dict:
+    """Run every (point, seed) whose result is missing or broken; write the run index.
 
-    Returns counts: total, computed, skipped (already done), failed.
+    Returns counts: total, computed, skipped (already done, here or by a sweep
+    running at the same time), broken (finished files that failed the check and
+    were recomputed), failed.
     """
     runs = out / "runs"
-    runs.mkdir(parents=True, exist_ok=True)
+    with output_errors(out):
+        made = make_dirs(runs)
+        try:
+            return _run_sweep(spec, scenario, out, executor, in_flight, quiet, figures)
+        except BaseException:
+            remove_empty(made)
+            raise
+
+
+def _run_sweep(spec, scenario, out: Path, executor, in_flight: int, quiet: bool, figures: bool) -> dict:
+    runs = out / "runs"
+    remove_stale(runs, legacy=True)
+    remove_stale(out, legacy=True)
+    plan, point_of, X, problem, names = _plan(spec, scenario)
+    broken = [p for p in plan if (runs / f"{p[2]}.parquet").exists() and not intact(runs, p[2])]
+    for p in broken:
+        (runs / f"{p[2]}.parquet").unlink(missing_ok=True)
+    todo = [p for p in plan if not (runs / f"{p[2]}.parquet").exists()]
+    counts = {"total": len(plan), "skipped": len(plan) - len(todo), "computed": 0, "failed": 0, "broken": len(broken)}
+
+    def done(job, res):
+        key = run_key(job[0], job[1], job[2])
+        i, params = point_of[key]
+        row = pd.DataFrame(
+            [{"key": key, "point": i, "seed": job[1], **params, **res["metrics"], "wall_seconds": res["wall_seconds"]}]
+        )
+        write_run_file(runs, key, row)
+        (runs / f"{key}.error.json").unlink(missing_ok=True)
+        counts["computed"] += 1
+
+    def failed(job, err):
+        key = run_key(job[0], job[1], job[2])
+        tmp = staging_file(runs, ".json")
+        tmp.write_text(json.dumps({"point": point_of[key][0], "seed": job[1], "error": f"{type(err).__name__}: {err}"}))
+        os.replace(tmp, runs / f"{key}.error.json")
+        counts["failed"] += 1
+
+    def jobs():
+        for _, s, key, sj in todo:
+            if (runs / f"{key}.parquet").exists():  # finished meanwhile by a sweep running beside this one
+                counts["skipped"] += 1
+                continue
+            yield (sj, s, spec.engine)
+
+    run_many(jobs(), executor, in_flight, done, failed, total=len(todo), desc=spec.name, quiet=quiet)
+    index = _index(runs, plan, names, X)
+    _replace(out / "index.csv", lambda tmp: index.to_csv(tmp, index=False))
+    if problem is not None:
+        _sobol(spec, problem, index, out, figures)
+    return counts
+
+
+def _plan(spec: SweepSpec, scenario: Scenario):
+    """Every (point, seed, key, scenario) of the design, the point of each key, the
+    design matrix, the Sobol problem (or None) and the parameter names."""
     X, problem = design_points(spec)
     names = list(spec.parameters)
     seeds = replicate_seeds(spec.seed, spec.seeds)
@@ -143,38 +207,63 @@ def run_sweep(spec: SweepSpec, scenario: Scenario, out: Path, executor, in_fligh
         sj["name"] = f"{spec.name}-p{i}"
         for s in seeds:
             plan.append((i, s, run_key(sj, s, spec.engine), sj))
-    todo = [p for p in plan if not (runs / f"{p[2]}.parquet").exists()]
-    counts = {"total": len(plan), "skipped": len(plan) - len(todo), "computed": 0, "failed": 0}
     point_of = {p[2]: (p[0], dict(zip(names, X[p[0]], strict=True))) for p in plan}
+    return plan, point_of, X, problem, names
 
-    def done(job, res):
-        key = run_key(job[0], job[1], job[2])
-        i, params = point_of[key]
-        row = pd.DataFrame(
-            [{"key": key, "point": i, "seed": job[1], **params, **res["metrics"], "wall_seconds": res["wall_seconds"]}]
-        )
-        tmp = runs / f".{key}.parquet.tmp"
-        row.to_parquet(tmp, index=False)
-        os.replace(tmp, runs / f"{key}.parquet")
-        (runs / f"{key}.error.json").unlink(missing_ok=True)
-        counts["computed"] += 1
 
-    def failed(job, err):
-        key = run_key(job[0], job[1], job[2])
-        (runs / f"{key}.error.json").write_text(
-            json.dumps({"point": point_of[key][0], "seed": job[1], "error": f"{type(err).__name__}: {err}"})
-        )
-        counts["failed"] += 1
+HASH_KEY = b"laborsim.content_sha256"
 
-    jobs = ((sj, s, spec.engine) for (_, s, _, sj) in todo)
-    run_many(jobs, executor, in_flight, done, failed, total=len(todo), desc=spec.name, quiet=quiet)
-    index = _index(runs, plan, names, X)
-    tmp = out / ".index.csv.tmp"
-    index.to_csv(tmp, index=False)
-    os.replace(tmp, out / "index.csv")
-    if problem is not None:
-        _sobol(spec, problem, index, out)
-    return counts
+
+def content_hash(row: pd.DataFrame) -> str:
+    """Hash of a run row's values (exact for floats), recorded when the file is written."""
+    blob = json.dumps(row.to_dict(orient="list"), sort_keys=True, default=repr)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def write_run_file(runs: Path, key: str, row: pd.DataFrame) -> bool:
+    """Write one run's row to `runs/<key>.parquet` with its content hash in the
+    file's metadata; keep the copy already there if another sweep was first.
+    Returns whether this copy was kept."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(row, preserve_index=False)
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}), HASH_KEY: content_hash(row).encode()})
+    tmp = staging_file(runs, ".parquet")
+    try:
+        pq.write_table(table, tmp)
+        return publish_file(tmp, runs / f"{key}.parquet")
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def intact(runs: Path, key: str) -> bool:
+    """Whether a finished run file can be trusted: not empty, readable, its values
+    matching the hash recorded when it was written, holding the run `key`."""
+    import pyarrow.parquet as pq
+
+    f = runs / f"{key}.parquet"
+    try:
+        if f.stat().st_size == 0:
+            return False
+        table = pq.read_table(f)
+        row = table.to_pandas()
+        recorded = (table.schema.metadata or {}).get(HASH_KEY)
+        if recorded is not None and recorded.decode() != content_hash(row):
+            return False
+        return row["key"].tolist() == [key]
+    except Exception:  # noqa: BLE001 - anything unreadable is broken
+        return False
+
+
+def _replace(target: Path, write) -> None:
+    """Write `target` through a staging file in its folder, then rename it into place."""
+    tmp = staging_file(target.parent, target.suffix)
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _index(runs: Path, plan: list, names: list[str], X: np.ndarray) -> pd.DataFrame:
@@ -203,7 +292,7 @@ def _index(runs: Path, plan: list, names: list[str], X: np.ndarray) -> pd.DataFr
     return pd.concat(rows, ignore_index=True)
 
 
-def _sobol(spec: SweepSpec, problem: dict, index: pd.DataFrame, out: Path) -> None:
+def _sobol(spec: SweepSpec, problem: dict, index: pd.DataFrame, out: Path, figures: bool = True) -> None:
     """First- and total-order Sobol indices of `spec.output` (mean over seeds)."""
     from SALib.analyze import sobol as sobol_analyze
 
@@ -223,7 +312,8 @@ def _sobol(spec: SweepSpec, problem: dict, index: pd.DataFrame, out: Path) -> No
             "ST_conf": si["ST_conf"],
         }
     )
-    table.to_csv(out / "sobol.csv", index=False)
-    fig = sobol_figure(table, spec.output)
-    fig.savefig(out / "sobol.png", dpi=110)
-    close(fig)
+    _replace(out / "sobol.csv", lambda tmp: table.to_csv(tmp, index=False))
+    if figures:
+        fig = sobol_figure(table, spec.output)
+        _replace(out / "sobol.png", lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
+        close(fig)

@@ -16,19 +16,16 @@ for _m in pkgutil.iter_modules(__path__):
 
 
 def build_policies(scenario, world: World) -> dict[str, Policy]:
-    """One policy object per enabled entry of `scenario.policies`, in file order;
-    none at all when the scenario says `all_policies_off`."""
-    if scenario.all_policies_off:
-        return {}
+    """One policy object per enabled entry of `scenario.policies`, in file order."""
     return {name: REGISTRY[type(cfg)](name, cfg, world) for name, cfg in scenario.policies.items() if cfg.enabled}
 
 
 def policy_free(scenario):
-    """The same world with every policy off, by rule (`all_policies_off`): the
-    default twin of budgets and the dashboard's side B."""
-    return scenario.model_validate(
-        {**scenario.model_dump(mode="json"), "all_policies_off": True, "name": f"{scenario.name}_no_policy"}
-    )
+    """The same world with every policy off, whatever the policies are: the default
+    twin of budgets and the dashboard's side B."""
+    sj = scenario.model_dump(mode="json")
+    sj["policies"] = {k: {**v, "enabled": False} for k, v in sj["policies"].items()}
+    return scenario.model_validate({**sj, "name": f"{scenario.name}_no_policy"})
 
 
 __all__ = ["Policy", "World", "Effects", "BrokerOffer", "build_policies", "policy_free", "REGISTRY"]

@@ -49,7 +49,6 @@ class Scenario(Strict):
     places: Places
     behavior: Behavior = Behavior()
     policies: frozen(dict[str, SerializeAsAny[PolicyBase]]) = {}
-    all_policies_off: bool = False  # the "no policy" counterfactual: every policy off, by rule
     shocks: tuple[DemandShock, ...] = ()
     scoring: Scoring = Scoring()
 

@@ -64,7 +64,8 @@ def test_no_policy_is_every_policy_off_by_rule(write_scenario):
     child = write_scenario({"all_policies_off": True}, name="child", parent=str(parent))
     res = run(load_scenario(child), seed=1, engine="arrays")
     assert res.tables["budget"]["yuan"].sum() == 0
-    assert load_scenario("no_policy").all_policies_off
+    assert not any(p.enabled for p in load_scenario("no_policy").policies.values())
+    assert load_scenario("policy_liaison").policies["liaison"].enabled  # a child may switch one back on
     assert (
         run(load_scenario("no_policy", {"population": {"people_per_agent": 250}, "calendar": {"months": 3}}), seed=1)
         .tables["budget"]["yuan"]

@@ -93,15 +93,11 @@ def test_resolved_scenarios_unchanged_by_moving_defaults_into_the_schema(name):
         Path("tests/unit/data/resolved_scenarios_before_issue9.json").write_text(
             json.dumps(out, indent=1, sort_keys=True) + "\\n")
 
-    Keys added to the schema since are allowed; recorded values may not change, except
-    that a scenario which listed every policy as `enabled: false` now says
-    `all_policies_off: true` (the same world, by rule).
+    Keys added to the schema since are allowed; recorded values may not change.
     """
     before = json.loads(BEFORE.read_text())[name]
     now = load_scenario(name).model_dump(mode="json")
-    off = now.get("all_policies_off", False)
-    moot = {p + ("enabled",) for p in (("policies", k) for k in before.get("policies", {}))} if off else set()
-    changed = [(".".join(p), v, _at(now, p)) for p, v in _leaves(before) if p not in moot and _at(now, p) != v]
+    changed = [(".".join(p), v, _at(now, p)) for p, v in _leaves(before) if _at(now, p) != v]
     assert changed == []
 
 
