@@ -12,6 +12,9 @@ from pydantic import Field, model_validator
 
 from .base import Multiplier, Prob, Strict, fail
 
+#: A month of tenure (1 = the first month in a job).
+TenureMonth = Annotated[int, Field(ge=1, le=600)]
+
 
 class QuitHazard(Strict):
     """Monthly quit hazard of an unsupported newcomer, by month of tenure.
@@ -21,14 +24,14 @@ class QuitHazard(Strict):
     0.08 in months 2-3, 0.05 in 4-6, 0.035 in 7-12, 0.03 after).
     """
 
-    by_tenure_month: dict[Annotated[int, Field(ge=1)], Prob] = {1: 0.10, 2: 0.08, 4: 0.05, 7: 0.035, 13: 0.03}
+    by_tenure_month: dict[TenureMonth, Prob] = {1: 0.10, 2: 0.08, 4: 0.05, 7: 0.035, 13: 0.03}
     training: Multiplier = 0.8
-    training_months: Annotated[int, Field(ge=0)] = 3
+    training_months: Annotated[int, Field(ge=0, le=600)] = 3
     liaison: Multiplier = 0.85
     broker: Multiplier = 0.8
     subsidy_paid: Multiplier = 0.7
     subsidy_cliff: Multiplier = 1.0
-    subsidy_cliff_months: Annotated[int, Field(ge=0)] = 2
+    subsidy_cliff_months: Annotated[int, Field(ge=0, le=600)] = 2
     skill_mismatch_per_unit: Annotated[float, Field(ge=0, le=20)] = 1.0
     outside_wage_elasticity: Annotated[float, Field(ge=0, le=10)] = 1.0
     poor: Multiplier = 1.0
@@ -102,7 +105,7 @@ class Away(Strict):
 class Brokers(Strict):
     """Promotion of experienced workers to team leaders and brokers (ASSUMPTION)."""
 
-    promote_min_tenure_months: Annotated[int, Field(ge=1)] = 12
+    promote_min_tenure_months: Annotated[int, Field(ge=1, le=600)] = 12
     p_promote_month: Prob = 0.0002
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from .base import Prob, Strict, fail
+from .base import Name, Prob, Strict, fail
 from .behavior import Behavior
 from .places import Calendar, DemandShock, Places
 from .policies import Policy
@@ -21,9 +21,9 @@ class Population(Strict):
     in local jobs, in Ningbo jobs and in the PRD (ASSUMPTION unless sourced).
     """
 
-    people_per_agent: Annotated[float, Field(gt=0, le=100000)] = 1.0
+    people_per_agent: Annotated[float, Field(ge=1e-6, le=100000)] = 1.0
     initial_places: dict[str, Prob] = {"home": 0.45, "local": 0.15, "ningbo": 0.03, "prd": 0.37}
-    max_agents: Annotated[int, Field(ge=1)] = 5_000_000
+    max_agents: Annotated[int, Field(ge=1, le=1_000_000_000)] = 5_000_000
 
     @model_validator(mode="after")
     def _shares(self) -> Population:
@@ -39,15 +39,15 @@ class Population(Strict):
 class Scenario(Strict):
     """A complete, resolved scenario (after `extends:` has been applied)."""
 
-    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$")]
+    name: Name
     description: str = ""
     seed: Annotated[int, Field(ge=0, lt=2**63)] = 0
     calendar: Calendar
     population: Population = Population()
     places: Places
     behavior: Behavior = Behavior()
-    policies: dict[str, Policy] = {}
-    shocks: list[DemandShock] = []
+    policies: Annotated[dict[str, Policy], Field(max_length=100)] = {}
+    shocks: Annotated[list[DemandShock], Field(max_length=1000)] = []
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
