@@ -8,6 +8,7 @@ files and the machine (`sim.preflight`, `sim.limits`)."""
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -146,11 +147,11 @@ def cmd_app(args) -> int:
     import os
     import subprocess
 
+    preflight.app(args)  # bad input fails here, with exit code 2
     try:
         import solara  # noqa: F401
     except ImportError:
         raise ScenarioError("<command line>", "app", "no solara installed", "pip install -e '.[viz]'") from None
-    preflight.app(args)  # bad input fails here, with exit code 2
     env = {**os.environ, "LABORSIM_APP_SCENARIO": args.scenario, "LABORSIM_APP_SECOND": args.second or ""}
     cache = Path(args.assets) if args.assets else Path(".solara-cache")
     if cache.is_dir():
@@ -175,7 +176,27 @@ class _Parser(argparse.ArgumentParser):
     """argparse that raises `UsageError` (one line, exit code 2 in `main`) instead of printing usage."""
 
     def error(self, message: str):
-        raise UsageError(self.prog, message)
+        raise UsageError(self.prog, _plain(message))
+
+
+_KINDS = {"int": "a whole number", "float": "a number"}
+_ARGPARSE_WORDING = [  # argparse's own messages, reworded to "got X; allowed: Y"
+    (re.compile(r"^(argument \S+): invalid choice: (.*) \(choose from (.*)\)$"), r"\1: got \2; allowed: one of \3"),
+    (
+        re.compile(r"^(argument \S+): invalid (\w+) value: (.*)$"),
+        lambda m: f"{m[1]}: got {m[3]}; allowed: {_KINDS.get(m[2], 'a ' + m[2])}",
+    ),
+    (re.compile(r"^(argument \S+): expected one argument$"), r"\1: got no value; allowed: one value"),
+    (re.compile(r"^unrecognized arguments: (.*)$"), r"got unrecognized arguments: \1; allowed: the options in --help"),
+    (re.compile(r"^the following arguments are required: (.*)$"), r"got no \1; allowed: see --help"),
+]
+
+
+def _plain(message: str) -> str:
+    for pattern, wording in _ARGPARSE_WORDING:
+        if pattern.match(message):
+            return pattern.sub(wording, message)
+    return message
 
 
 def parser() -> argparse.ArgumentParser:
