@@ -42,6 +42,7 @@ PER_FIRM = 1_000  # measured ~750 bytes per firm (agents engine: an Employer eac
 PER_SLOT = 16  # the initial seat list: one int64 per job slot, and its shuffle
 MATCH_PER_GROUP_FIRM = 32  # arrays engine: four float64 tables of seeker groups x firms
 GROUPS_PER_COUNTY = 2 * 2 * 101  # organized x poor x skill in 1/100 (engines/arrays.py)
+GROUPS_PER_SQRT_AGENT = 2.5  # groups met in practice: ~210 at 20k agents, ~1,060 at 200k, ~2,000 at 1M
 RESULT_BASE = 256 * 1024  # small tables kept per finished run
 RESULT_PER_COUNTY_MONTH = 1024
 RESULT_FULL_PER_AGENT_MONTH = 1.0  # the spell table, when a command keeps whole tables
@@ -76,7 +77,7 @@ def run_need(sc: Scenario, engine: str = "auto") -> Need:
         firms += len(sc.places.districts)
         jobs += om * len(sc.places.districts)
     slots = jobs / scale
-    groups = min(GROUPS_PER_COUNTY * len(sc.places.counties), max(agents, 1))
+    groups = min(GROUPS_PER_COUNTY * len(sc.places.counties), GROUPS_PER_SQRT_AGENT * agents**0.5)
     parts = {
         "population.people_per_agent": agents * (PER_AGENT[engine] + PER_AGENT_MONTH[engine] * months),
         "places.districts (jobs_per_firm, open_market.jobs_per_district)": slots * PER_SLOT,
