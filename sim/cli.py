@@ -1,12 +1,26 @@
-"""Command-line interface: `laborsim run|validate ...` (exit code 2 on bad input)."""
+"""Command-line interface: `laborsim run|validate ...` (exit code 2 on bad input).
+
+Bad input is refused before any work, in one line naming the option or key
+path, what was given and what is allowed: option values while parsing
+(`sim.options`), output paths next, then what each command needs from its
+files and the machine (`sim.preflight`, `sim.limits`)."""
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
-from .errors import ScenarioError
+from . import options as opt
+from .errors import ScenarioError, UsageError
+
+
+def _preflight():
+    """`sim.preflight`, imported on first use (it needs the loader and the engines)."""
+    from . import preflight
+
+    return preflight
 
 
 def load_scenario(name, overrides=None):
@@ -71,8 +85,11 @@ def cmd_run(args) -> int:
     if args.replicates > 1 or args.until_ci:
         from .experiments.commands import cmd_replicates
 
-        return cmd_replicates(args, {k: v for k, v in _overrides(args).items() if k != "seed"})
+        overrides = {k: v for k, v in _overrides(args).items() if k != "seed"}
+        _preflight().replicates(args, overrides)
+        return cmd_replicates(args, overrides)
     sc = load_scenario(args.scenario, _overrides(args))
+    _preflight().run(args, sc)
     with tqdm(total=sc.calendar.months, desc=sc.name, unit="month", disable=args.quiet) as bar:
         res = run(sc, engine=args.engine, progress=lambda _: bar.update(1))
     folder = write_run(res, Path(args.out), fmt=args.format, figures=not args.no_figures)
@@ -95,8 +112,8 @@ def _batch_args(p: argparse.ArgumentParser, seed_help: str | None = None) -> Non
     """Options of the many-run commands: output root, quiet, executor; with
     `seed_help` also replicates, master seed and engine."""
     if seed_help:
-        p.add_argument("--replicates", type=int, default=10)
-        p.add_argument("--seed", type=int, help=seed_help)
+        p.add_argument("--replicates", type=opt.count, default=10)
+        p.add_argument("--seed", type=opt.seed, help=seed_help)
         p.add_argument("--engine", default="auto", choices=["auto", "agents", "arrays"])
     p.add_argument("--out", default="results")
     p.add_argument("--quiet", action="store_true")
@@ -105,25 +122,36 @@ def _batch_args(p: argparse.ArgumentParser, seed_help: str | None = None) -> Non
 
 
 def _executor_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--workers", type=int, default=1, help="local processes (default 1: in-process)")
-    p.add_argument("--scheduler", help="Dask scheduler address tcp://HOST:PORT (the `cluster` extra)")
+    p.add_argument("--workers", type=opt.workers, default=1, help="local processes (default 1: in-process)")
+    p.add_argument(
+        "--scheduler", type=opt.scheduler, help="Dask scheduler address tcp://HOST:PORT (the `cluster` extra)"
+    )
+    p.add_argument(
+        "--max-memory",
+        type=opt.memory,
+        metavar="SIZE",
+        help="refuse work estimated to need more memory than SIZE, e.g. 4G (default: what this machine has available)",
+    )
 
 
 def cmd_compare(args) -> int:
     from .experiments.commands import cmd_compare as run_compare
 
+    _preflight().compare(args)
     return run_compare(args)
 
 
 def cmd_sweep(args) -> int:
     from .experiments.commands import cmd_sweep as run_sweep
 
+    _preflight().sweep(args)
     return run_sweep(args)
 
 
 def cmd_budget(args) -> int:
     from .budget.commands import cmd_budget as run_budget
 
+    _preflight().budget(args)
     return run_budget(args)
 
 
@@ -132,13 +160,11 @@ def cmd_app(args) -> int:
     import os
     import subprocess
 
+    _preflight().app(args)  # bad input fails here, with exit code 2
     try:
         import solara  # noqa: F401
     except ImportError:
         raise ScenarioError("<command line>", "app", "no solara installed", "pip install -e '.[viz]'") from None
-    load_scenario(args.scenario)  # bad input fails here, with exit code 2
-    if args.second:
-        load_scenario(args.second)
     env = {**os.environ, "LABORSIM_APP_SCENARIO": args.scenario, "LABORSIM_APP_SECOND": args.second or ""}
     cache = Path(args.assets) if args.assets else Path(".solara-cache")
     if cache.is_dir():
@@ -159,12 +185,39 @@ def cmd_app(args) -> int:
     return subprocess.call(cmd, env=env)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises `UsageError` (one line, exit code 2 in `main`) instead of printing usage."""
+
+    def error(self, message: str):
+        raise UsageError(self.prog, _plain(message))
+
+
+_KINDS = {"int": "a whole number", "float": "a number"}
+_ARGPARSE_WORDING = [  # argparse's own messages, reworded to "got X; allowed: Y"
+    (re.compile(r"^(argument \S+): invalid choice: (.*) \(choose from (.*)\)$"), r"\1: got \2; allowed: one of \3"),
+    (
+        re.compile(r"^(argument \S+): invalid (\w+) value: (.*)$"),
+        lambda m: f"{m[1]}: got {m[3]}; allowed: {_KINDS.get(m[2], 'a ' + m[2])}",
+    ),
+    (re.compile(r"^(argument \S+): expected one argument$"), r"\1: got no value; allowed: one value"),
+    (re.compile(r"^unrecognized arguments: (.*)$"), r"got unrecognized arguments: \1; allowed: the options in --help"),
+    (re.compile(r"^the following arguments are required: (.*)$"), r"got no \1; allowed: see --help"),
+]
+
+
+def _plain(message: str) -> str:
+    for pattern, wording in _ARGPARSE_WORDING:
+        if pattern.match(message):
+            return pattern.sub(wording, message)
+    return message
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="laborsim", description="Organized labor migration Qianxinan -> Ningbo")
+    p = _Parser(prog="laborsim", description="Organized labor migration Qianxinan -> Ningbo")
     sub = p.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run", help="run a scenario and write a results folder")
     r.add_argument("scenario", help="scenario file, or name in scenarios/")
-    r.add_argument("--seed", type=int, help="run seed (default: the scenario's)")
+    r.add_argument("--seed", type=opt.seed, help="run seed (default: the scenario's)")
     r.add_argument("--months", type=int, help="number of months (default: the scenario's)")
     r.add_argument("--people-per-agent", type=float, help="population scale (default: the scenario's)")
     r.add_argument("--out", default="results", help="results root (default: results/)")
@@ -177,15 +230,15 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--format", default="csv", choices=["csv", "parquet"], help="format of the small tables")
     r.add_argument("--no-figures", action="store_true", help="skip PNG figures")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
-    r.add_argument("--replicates", type=int, default=1, help="replicates on seeds derived from the master seed")
+    r.add_argument("--replicates", type=opt.count, default=1, help="replicates on seeds derived from the master seed")
     r.add_argument(
         "--until-ci",
-        type=float,
+        type=opt.positive,
         metavar="WIDTH",
         help="add replicates until the 95%% interval half-width of --metric is below WIDTH",
     )
-    r.add_argument("--metric", default="retention_ningbo_6m", help="metric for --until-ci")
-    r.add_argument("--max-replicates", type=int, default=200, help="cap for --until-ci")
+    r.add_argument("--metric", type=opt.metric, default="retention_ningbo_6m", help="metric for --until-ci")
+    r.add_argument("--max-replicates", type=opt.count, default=200, help="cap for --until-ci")
     _executor_args(r)
     r.set_defaults(func=cmd_run)
     c = sub.add_parser("compare", help="paired comparison of scenarios on common random numbers")
@@ -206,20 +259,24 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("scenario")
     b.add_argument("--baseline", help="baseline twin (default: the scenario with every policy off)")
     _batch_args(b, "master seed (default: the scenario's)")
-    b.add_argument("--discount-rate", type=float, default=0.0, help="yearly rate for multi-year totals")
-    b.add_argument("--target", help='goal, e.g. "retention_6m_poor>=0.75"')
+    b.add_argument("--discount-rate", type=opt.rate, default=0.0, help="yearly rate for multi-year totals")
+    b.add_argument("--target", type=opt.target, help='goal, e.g. "retention_6m_poor>=0.75"')
     b.add_argument("--lever", default="subsidy.total_yuan", help="lever for --target/--budget-yuan")
-    b.add_argument("--probability", type=float, default=0.8, help="share of replicates that must meet --target")
-    b.add_argument("--lever-max", type=float, help="upper end of the lever search (default: twice its value)")
-    b.add_argument("--budget-yuan", type=float, help="maximize --metric within this mean cost")
-    b.add_argument("--metric", default="retention_ningbo_6m_poor", help="metric for --budget-yuan")
+    b.add_argument(
+        "--probability", type=opt.probability, default=0.8, help="share of replicates that must meet --target"
+    )
+    b.add_argument("--lever-max", type=opt.positive, help="upper end of the lever search (default: twice its value)")
+    b.add_argument("--budget-yuan", type=opt.nonnegative, help="maximize --metric within this mean cost")
+    b.add_argument("--metric", type=opt.metric, default="retention_ningbo_6m_poor", help="metric for --budget-yuan")
     b.add_argument("--brief", help="also write the planner brief (HTML) to this path")
     b.set_defaults(func=cmd_budget)
     a = sub.add_parser("app", help="teaching dashboard in the browser (Solara; the `viz` extra)")
     a.add_argument("scenario", nargs="?", default="teaching_small")
     a.add_argument("--second", help="scenario for side B (default: the same world with every policy off)")
-    a.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
-    a.add_argument("--port", type=int, default=8765)
+    a.add_argument(
+        "--host", type=opt.host, default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)"
+    )
+    a.add_argument("--port", type=opt.port, default=8765)
     a.add_argument("--assets", help="Solara asset cache filled by scripts/solara_assets.sh (default .solara-cache)")
     a.set_defaults(func=cmd_app)
     v = sub.add_parser("validate", help="check a scenario file")
@@ -230,9 +287,13 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
-    args = parser().parse_args(argv)
     try:
+        args = parser().parse_args(argv)
+        _preflight().paths(args)
         return args.func(args)
+    except UsageError as e:
+        print(str(e), file=sys.stderr)
+        return 2
     except ScenarioError as e:
         print(f"laborsim: error: {e.message}", file=sys.stderr)
         return 2

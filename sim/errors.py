@@ -29,3 +29,16 @@ class ScenarioError(Exception):
         """One-line description for the user."""
         where = f"{self.file}: {self.key_path}" if self.key_path else self.file
         return f"{where}: got {self.given}; allowed: {self.allowed}"
+
+
+class UsageError(Exception):
+    """A malformed command line (unknown option, a value its type refuses).
+
+    Args:
+        prog: The command, e.g. "laborsim run".
+        message: argparse's message, e.g. "argument --replicates: got '0'; allowed: ...".
+    """
+
+    def __init__(self, prog: str, message: str) -> None:
+        self.prog = prog
+        super().__init__(f"{prog}: error: {message}")

@@ -1,7 +1,8 @@
 """Load a scenario from YAML: `extends:` chains, deep merge, validation.
 
 Rules:
-- Files are read with `yaml.safe_load`.
+- Files are read by `sim.yaml_input.read_yaml`: UTF-8, no key written twice,
+  alias expansion bounded.
 - `extends: other.yaml` (relative to the file) loads the parent first; mappings
   merge key by key, any other value (lists included) replaces the parent's.
 - `all_policies_off: true` (beside `extends:`) switches off every policy of the
@@ -9,47 +10,55 @@ Rules:
 - The merged mapping is validated against `sim.schema.Scenario`; every problem
   becomes a `ScenarioError` naming the file that set the key, the key path, what
   was given and what is allowed.
+- The scenario's `name` becomes a folder name: safe characters only and at
+  most `USER_NAME_MAX` characters (commands add suffixes up to the schema's
+  `NAME_MAX`).
 """
 
 from __future__ import annotations
 
+import reprlib
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from .errors import ScenarioError
 from .metrics.targets import check_scoring
 from .schema import Scenario
-from .schema.base import SEP
+from .schema.base import NAME_RULE, SEP, USER_NAME_MAX
 from .shipped import shipped_dir
+from .yaml_input import read_yaml
 
 
 def resolve_path(name: str | Path) -> Path:
     """Find a scenario file: an existing path, or the name of a shipped scenario
     (the package data of `scenarios/`, found with importlib.resources)."""
     p = Path(name)
-    candidates = [p, p.with_suffix(".yaml")] if p.suffix == "" else [p]
-    candidates += [shipped_dir() / c.name for c in candidates]
+    candidates = [p, p.with_suffix(".yaml")] if p.suffix == "" and p.name not in ("", "..") else [p]
+    candidates += [shipped_dir() / c.name for c in candidates if c.name]
     for c in candidates:
-        if c.is_file():
+        if _is(c, "is_file"):
             return c
-    raise ScenarioError(str(name), "", "a path that does not exist", "an existing .yaml file or a name in scenarios/")
+    given = "a directory" if _is(p, "is_dir") else "a path that does not exist"
+    raise ScenarioError(_short(str(name)) or "''", "", given, "an existing .yaml file or a name in scenarios/")
+
+
+def _is(p: Path, test: str) -> bool:
+    """`p.is_file()` / `p.is_dir()`, False where the name cannot exist (too long, NUL byte)."""
+    try:
+        return getattr(p, test)()
+    except (OSError, ValueError):
+        return False
+
+
+def _short(text: str, n: int = 120) -> str:
+    """`text` cut to `n` characters for an error line."""
+    return text if len(text) <= n else text[: n - 3] + "..."
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as e:
-        raise ScenarioError(str(path), "", f"unreadable file ({e.strerror})", "a readable YAML file") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
-        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise ScenarioError(str(path), "", f"invalid YAML at {where} ({problem})", "valid YAML") from None
+    data = read_yaml(path, "a scenario file")
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -84,10 +93,12 @@ def load_raw(path: Path, _chain: tuple[Path, ...] = (), origin: dict | None = No
     if not isinstance(parent_name, str):
         raise ScenarioError(str(path), "extends", repr(parent_name), "a file name")
     parent_path = path.parent / parent_name
-    if not parent_path.is_file() and parent_path.suffix == "":
+    if not _is(parent_path, "is_file") and parent_path.suffix == "" and parent_path.name not in ("", ".."):
         parent_path = parent_path.with_suffix(".yaml")
-    if not parent_path.is_file():
-        raise ScenarioError(str(path), "extends", repr(parent_name), "an existing scenario file next to this one")
+    if not _is(parent_path, "is_file"):
+        raise ScenarioError(
+            str(path), "extends", _short(repr(parent_name)), "an existing scenario file next to this one"
+        )
     base = load_raw(parent_path, _chain + (path,), origin)
     off = data.pop(POLICIES_OFF, False)
     if off is not True and off is not False:
@@ -107,6 +118,9 @@ def _every_policy_off(base: dict) -> dict:
     may switch one back on."""
     pols = base.get("policies")
     return {"policies": {k: {"enabled": False} for k in pols}} if isinstance(pols, dict) else {}
+
+
+_SHORT = reprlib.Repr(maxlevel=2, maxdict=4, maxlist=4, maxstring=60, maxother=60, maxlong=40)
 
 
 def _first_error(e: ValidationError, origin: dict, default_file: str, raw: dict) -> ScenarioError:
@@ -136,7 +150,7 @@ def _first_error(e: ValidationError, origin: dict, default_file: str, raw: dict)
         if tuple(keys[:i]) in origin:
             file = origin[tuple(keys[:i])]
             break
-    given = "missing" if err["type"] == "missing" else repr(err.get("input"))
+    given = "missing" if err["type"] == "missing" else _SHORT.repr(err.get("input"))
     if err["type"] == "extra_forbidden":
         given = f"unknown key {keys[-1]!r}" if keys else "an unknown key"
     allowed = err["msg"].removeprefix("Value error, ").removeprefix("Input should be ")
@@ -167,6 +181,16 @@ def load_scenario(name: str | Path, overrides: dict[str, Any] | None = None) -> 
     try:
         sc = Scenario.model_validate(raw)
     except ValidationError as e:
-        raise _first_error(e, origin, str(path.resolve()), raw) from None
+        err = _first_error(e, origin, str(path.resolve()), raw)
+        if err.key_path == "name":  # the schema's limit allows for suffixes; a file's name is held shorter
+            err = ScenarioError(err.file, "name", err.given, f"{NAME_RULE}, at most {USER_NAME_MAX} characters")
+        raise err from None
+    if len(sc.name) > USER_NAME_MAX:
+        raise ScenarioError(
+            origin.get(("name",), str(path.resolve())),
+            "name",
+            f"{_SHORT.repr(sc.name)} ({len(sc.name)} characters)",
+            f"{NAME_RULE}, at most {USER_NAME_MAX} characters",
+        )
     set_by = origin.get(("scoring", "targets_file"), origin.get(("scoring",), str(path.resolve())))
     return check_scoring(sc, set_by)

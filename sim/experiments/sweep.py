@@ -16,33 +16,38 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 import os
 from pathlib import Path
 from typing import Annotated, Literal
 
 import numpy as np
 import pandas as pd
-import yaml
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from ..errors import ScenarioError
-from ..loader import _first_error, load_scenario
+from ..loader import _first_error, _is, load_scenario
+from ..metrics.names import NUMERIC_METRICS, is_metric
 from ..schema import Scenario
-from ..schema.base import Strict, fail
+from ..schema.base import Strict, UserName, fail
 from ..staging import make_dirs, output_errors, publish_file, remove_empty, remove_stale, staging_file
 from ..streams import Streams, replicate_seeds
+from ..yaml_input import read_yaml
 from .batch import run_many
 from .compare import flatten
 from .tasks import run_key, scenario_dict
+
+#: A finite number (no inf, no NaN).
+Finite = Annotated[float, Field(allow_inf_nan=False)]
 
 
 class Range(Strict):
     """A swept parameter: `low`..`high` (lhs, sobol, grid with `levels`) or `values` (grid)."""
 
-    low: float | None = None
-    high: float | None = None
+    low: Finite | None = None
+    high: Finite | None = None
     levels: Annotated[int, Field(ge=2, le=100)] = 3
-    values: list[float] | None = None
+    values: Annotated[list[Finite], Field(max_length=1000)] | None = None
 
     @model_validator(mode="after")
     def _range(self) -> Range:
@@ -59,32 +64,37 @@ class Range(Strict):
 class SweepSpec(Strict):
     """A sweep file."""
 
-    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$")]
-    scenario: str
+    name: UserName
+    scenario: Annotated[str, Field(min_length=1, max_length=1000)]
     design: Literal["grid", "lhs", "sobol"] = "lhs"
     samples: Annotated[int, Field(ge=1, le=100_000)] = 8
     seeds: Annotated[int, Field(ge=1, le=1000)] = 1
-    seed: int = 0
+    seed: Annotated[int, Field(ge=0, lt=2**63)] = 0
     engine: Literal["auto", "agents", "arrays"] = "auto"
     output: str = "retention_ningbo_6m"
     overrides: dict = {}
-    parameters: Annotated[dict[str, Range], Field(min_length=1)]
+    parameters: Annotated[dict[str, Range], Field(min_length=1, max_length=50)]
+
+    @field_validator("output")
+    @classmethod
+    def _known_output(cls, v: str) -> str:
+        if not is_metric(v):
+            raise ValueError("a numeric metric of summary.json: " + ", ".join(NUMERIC_METRICS))
+        return v
 
 
 def load_sweep(path: Path) -> tuple[SweepSpec, Scenario]:
-    """Read and check a sweep file and its base scenario."""
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as e:
-        raise ScenarioError(str(path), "", f"unreadable file ({e.strerror})", "a readable sweep file") from None
-    except yaml.YAMLError as e:
-        raise ScenarioError(str(path), "", f"invalid YAML ({e})".splitlines()[0], "valid YAML") from None
+    """Read and check a sweep file and its base scenario, and the design: every
+    parameter's ends give a valid scenario (`check_ends`)."""
+    raw = read_yaml(Path(path), "a sweep file")
+    if raw is not None and not isinstance(raw, dict):
+        raise ScenarioError(str(path), "", f"a {type(raw).__name__} at the top level", "a mapping of keys")
     try:
         spec = SweepSpec.model_validate(raw or {})
     except ValidationError as e:
         raise _first_error(e, {}, str(path), raw or {}) from None
     base_path = Path(path).parent / spec.scenario
-    scenario = load_scenario(base_path if base_path.is_file() else spec.scenario, spec.overrides or None)
+    scenario = load_scenario(base_path if _is(base_path, "is_file") else spec.scenario, spec.overrides or None)
     known = flatten(scenario_dict(scenario))
     for p in spec.parameters:
         if not isinstance(known.get(p), (int, float)) or isinstance(known.get(p), bool):
@@ -96,7 +106,46 @@ def load_sweep(path: Path) -> tuple[SweepSpec, Scenario]:
             )
     if spec.design == "sobol" and any(r.values is not None for r in spec.parameters.values()):
         raise ScenarioError(str(path), "design", "sobol with `values`", "low/high ranges for a sobol design")
+    if spec.design != "grid" and any(r.values is not None for r in spec.parameters.values()):
+        raise ScenarioError(str(path), "design", f"{spec.design} with `values`", "low/high ranges (values: grid only)")
+    end_scenarios(spec, scenario, str(path))
     return spec, scenario
+
+
+def design_size(spec: SweepSpec) -> int:
+    """Number of design points: the grid's product of levels, `samples` for lhs,
+    samples x (parameters + 2) for Sobol (first and total order)."""
+    if spec.design == "grid":
+        return math.prod(len(r.values) if r.values is not None else r.levels for r in spec.parameters.values())
+    if spec.design == "sobol":
+        return spec.samples * (len(spec.parameters) + 2)
+    return spec.samples
+
+
+def end_scenarios(spec: SweepSpec, scenario: Scenario, file: str = "<sweep>") -> list[Scenario]:
+    """The base scenario with each parameter at each end of its range, validated.
+
+    Raises:
+        ScenarioError: naming `parameters.<path>.low|high|values` when an end is
+            outside what the schema allows.
+    """
+    base = scenario_dict(scenario)
+    out = []
+    for p, r in spec.parameters.items():
+        ends = [("low", r.low), ("high", r.high)]
+        if r.values is not None:
+            ends = [("values", min(r.values)), ("values", max(r.values))]
+        for key, v in ends:
+            sj = json.loads(json.dumps(base))
+            set_path(sj, p, v)
+            try:
+                out.append(Scenario.model_validate(sj))
+            except ValidationError as e:
+                err = _first_error(e, {}, file, sj)
+                raise ScenarioError(
+                    file, f"parameters.{p}.{key}", f"{v:g} (sets {err.key_path} to {err.given})", err.allowed
+                ) from None
+    return out
 
 
 def design_points(spec: SweepSpec) -> tuple[np.ndarray, dict | None]:

@@ -13,10 +13,36 @@ Month = Annotated[str, Field(pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")]
 Prob = Annotated[float, Field(ge=0.0, le=1.0)]
 #: A hazard multiplier (1 = no effect).
 Multiplier = Annotated[float, Field(ge=0.0, le=10.0)]
-#: An amount of money in yuan (never negative).
-Yuan = Annotated[float, Field(ge=0.0)]
-#: A count of people (never negative).
-People = Annotated[int, Field(ge=0)]
+#: An amount of money in yuan (never negative, finite, at most 10^12).
+Yuan = Annotated[float, Field(ge=0.0, le=1e12)]
+#: A monthly wage or income in yuan: positive (the rules divide by it and take
+#: its log) and at most 10^6.
+Wage = Annotated[float, Field(gt=0.0, le=1e6)]
+#: A count of people (never negative, at most 10^8).
+People = Annotated[int, Field(ge=0, le=100_000_000)]
+
+#: Longest name the schema accepts. Names end up in folder names; commands add
+#: short suffixes to them (a twin's `_no_policy`, a sweep point's `-p12`), so a
+#: name a user writes is held to `USER_NAME_MAX` (see `sim.loader`).
+NAME_MAX = 100
+USER_NAME_MAX = 64
+NAME_RULE = "letters, digits, '_', '.' and '-', starting with a letter or digit (the name becomes a folder name)"
+
+
+def _safe_name(max_len: int):
+    def check(v: str) -> str:
+        ok = 0 < len(v) <= max_len and v[0].isascii() and v[0].isalnum()
+        if not ok or not all(c.isascii() and (c.isalnum() or c in "_.-") for c in v):
+            raise ValueError(f"{NAME_RULE}, at most {max_len} characters")
+        return v
+
+    return AfterValidator(check)
+
+
+#: A name used in paths: safe characters, never `.`/`..`, never a separator.
+Name = Annotated[str, _safe_name(NAME_MAX)]
+#: The same, for names written in files (sweeps; scenarios via the loader).
+UserName = Annotated[str, _safe_name(USER_NAME_MAX)]
 
 
 class Strict(BaseModel):

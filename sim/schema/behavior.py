@@ -15,6 +15,9 @@ from pydantic import Field, model_validator
 
 from .base import Multiplier, Prob, Strict, fail, frozen
 
+#: A month of tenure (1 = the first month in a job).
+TenureMonth = Annotated[int, Field(ge=1, le=600)]
+
 
 class QuitHazard(Strict):
     """Monthly quit hazard of an unsupported newcomer, by month of tenure.
@@ -25,14 +28,14 @@ class QuitHazard(Strict):
     """
 
     # domain.md "Assumed defaults" (to be calibrated; T7 checks them)
-    by_tenure_month: frozen(dict[Annotated[int, Field(ge=1)], Prob]) = {1: 0.10, 2: 0.08, 4: 0.05, 7: 0.035, 13: 0.03}
+    by_tenure_month: frozen(dict[TenureMonth, Prob]) = {1: 0.10, 2: 0.08, 4: 0.05, 7: 0.035, 13: 0.03}
     training: Multiplier = 0.8  # domain.md: x0.8 in months 1-3 (Ranganathan, ~20% better 3-month retention)
-    training_months: Annotated[int, Field(ge=0)] = 3  # domain.md: months 1-3
+    training_months: Annotated[int, Field(ge=0, le=600)] = 3  # domain.md: months 1-3
     liaison: Multiplier = 0.85  # domain.md assumed default
     broker: Multiplier = 0.8  # domain.md; referrals quit less (Burks et al. 2015)
     subsidy_paid: Multiplier = 0.7  # domain.md assumed default
     subsidy_cliff: Multiplier = 1.3  # ASSUMPTION: a "cliff" after the last payment (domain.md names the risk)
-    subsidy_cliff_months: Annotated[int, Field(ge=0)] = 2  # ASSUMPTION
+    subsidy_cliff_months: Annotated[int, Field(ge=0, le=600)] = 2  # ASSUMPTION
     skill_mismatch_per_unit: Annotated[float, Field(ge=0, le=20)] = 1.0  # ASSUMPTION
     outside_wage_elasticity: Annotated[float, Field(ge=0, le=10)] = 1.0  # ASSUMPTION
     poor: Multiplier = 1.0  # ASSUMPTION: no extra quitting of registered-poor workers
@@ -111,7 +114,7 @@ class Away(Strict):
 class Brokers(Strict):
     """Promotion of experienced workers to team leaders and brokers (ASSUMPTION)."""
 
-    promote_min_tenure_months: Annotated[int, Field(ge=1)] = 12  # ASSUMPTION
+    promote_min_tenure_months: Annotated[int, Field(ge=1, le=600)] = 12  # ASSUMPTION
     p_promote_month: Prob = 0.0002  # ASSUMPTION
 
 

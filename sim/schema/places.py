@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from .base import Month, Prob, Strict, Yuan, fail, frozen
+from .base import Month, Prob, Strict, Wage, fail, frozen
 
 SECTORS = (
     "electrical_machinery",
@@ -35,22 +35,22 @@ class County(Strict):
         travel_hours_ningbo: Door-to-door travel time to Ningbo.
     """
 
-    population: Annotated[int, Field(gt=0)]
+    population: Annotated[int, Field(gt=0, le=100_000_000)]
     mobile_pool_share: Prob
     poor_share: Prob
-    home_income_yuan_month: Yuan
-    local_wage_yuan_month: Yuan
+    home_income_yuan_month: Wage
+    local_wage_yuan_month: Wage
     paired_district: str
-    travel_hours_ningbo: Annotated[float, Field(gt=0)]
+    travel_hours_ningbo: Annotated[float, Field(gt=0, le=1000)]
     source: str = ""
 
 
 class SectorFirms(Strict):
     """Firms of one sector in one district that take Qianxinan workers."""
 
-    firms: Annotated[int, Field(ge=0)]
-    jobs_per_firm: Annotated[int, Field(ge=0)]
-    wage_yuan_month: Yuan
+    firms: Annotated[int, Field(ge=0, le=100_000)]
+    jobs_per_firm: Annotated[int, Field(ge=0, le=1_000_000)]
+    wage_yuan_month: Wage
 
 
 class District(Strict):
@@ -79,8 +79,8 @@ class Sector(Strict):
 class PRD(Strict):
     """The Pearl River Delta, the main competing destination."""
 
-    wage_yuan_month: Yuan
-    travel_hours: Annotated[float, Field(gt=0)]
+    wage_yuan_month: Wage
+    travel_hours: Annotated[float, Field(gt=0, le=1000)]
     source: str = ""
 
 
@@ -88,8 +88,8 @@ class OpenMarket(Strict):
     """Jobs in Ningbo firms outside the program, open to workers who find them on
     their own: one pool per district (an `Employer` agent each)."""
 
-    jobs_per_district: Annotated[int, Field(ge=0)] = 0
-    wage_yuan_month: Yuan = 4800.0
+    jobs_per_district: Annotated[int, Field(ge=0, le=10_000_000)] = 0
+    wage_yuan_month: Wage = 4800.0
     sector: str = "general_manufacturing"
     source: str = ""
 
@@ -97,9 +97,9 @@ class OpenMarket(Strict):
 class Places(Strict):
     """All places of the model."""
 
-    counties: Annotated[frozen(dict[str, County]), Field(min_length=1)]
-    districts: Annotated[frozen(dict[str, District]), Field(min_length=1)]
-    sectors: frozen(dict[str, Sector])
+    counties: Annotated[frozen(dict[str, County]), Field(min_length=1, max_length=100)]
+    districts: Annotated[frozen(dict[str, District]), Field(min_length=1, max_length=100)]
+    sectors: Annotated[frozen(dict[str, Sector]), Field(max_length=100)]
     prd: PRD
     open_market: OpenMarket = OpenMarket()
 
@@ -149,5 +149,7 @@ class Calendar(Strict):
 
     start: Month
     months: Annotated[int, Field(ge=1, le=600)]
-    spring_festival_month: frozen(dict[int, Annotated[int, Field(ge=1, le=12)]]) = {}
-    lockdown: tuple[Lockdown, ...] = ()
+    spring_festival_month: frozen(
+        dict[Annotated[int, Field(ge=1900, le=2199)], Annotated[int, Field(ge=1, le=12)]]
+    ) = {}
+    lockdown: Annotated[tuple[Lockdown, ...], Field(max_length=600)] = ()

@@ -84,7 +84,7 @@ class LiaisonPolicy(PolicyBase):
 
     type: Literal["liaison"]
     staff: People = 0
-    workers_per_liaison: Annotated[int, Field(ge=1)] = 100
+    workers_per_liaison: Annotated[int, Field(ge=1, le=1_000_000)] = 100
     salary_yuan_month: Yuan = 0.0
 
 

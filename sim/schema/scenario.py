@@ -6,13 +6,14 @@ from typing import Annotated
 
 from pydantic import Field, SerializeAsAny, field_validator, model_validator
 
-from .base import FrozenDict, Prob, Strict, fail, frozen
+from .base import FrozenDict, Name, Prob, Strict, fail, frozen
 from .behavior import Behavior
 from .places import Calendar, DemandShock, Places
 from .policies import PolicyBase, validate_policies
 from .scoring import Scoring
 
 PLACE_NAMES = ("home", "local", "ningbo", "prd")
+MAX_POLICIES = 100
 
 
 class Population(Strict):
@@ -23,9 +24,9 @@ class Population(Strict):
     baseline's start (ASSUMPTION).
     """
 
-    people_per_agent: Annotated[float, Field(gt=0, le=100000)] = 1.0  # 1 agent = 1 person
+    people_per_agent: Annotated[float, Field(ge=1e-6, le=100000)] = 1.0  # 1 agent = 1 person
     initial_places: frozen(dict[str, Prob]) = {"home": 0.46, "local": 0.15, "ningbo": 0.04, "prd": 0.35}  # ASSUMPTION
-    max_agents: Annotated[int, Field(ge=1)] = 5_000_000
+    max_agents: Annotated[int, Field(ge=1, le=1_000_000_000)] = 5_000_000
 
     @model_validator(mode="after")
     def _shares(self) -> Population:
@@ -41,7 +42,7 @@ class Population(Strict):
 class Scenario(Strict):
     """A complete, resolved scenario (after `extends:` has been applied)."""
 
-    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$")]
+    name: Name
     description: str = ""
     seed: Annotated[int, Field(ge=0, lt=2**63)] = 0
     calendar: Calendar
@@ -49,14 +50,16 @@ class Scenario(Strict):
     places: Places
     behavior: Behavior = Behavior()
     policies: frozen(dict[str, SerializeAsAny[PolicyBase]]) = {}
-    shocks: tuple[DemandShock, ...] = ()
+    shocks: Annotated[tuple[DemandShock, ...], Field(max_length=1000)] = ()
     scoring: Scoring = Scoring()
 
     @field_validator("policies", mode="wrap")
     @classmethod
     def _policies(cls, value, handler):
-        """Each entry is validated by the schema class its `type` names; the
-        mapping is read-only."""
+        """Each entry is validated by the schema class its `type` names (at most
+        100 policies); the mapping is read-only."""
+        if isinstance(value, dict) and len(value) > MAX_POLICIES:
+            raise ValueError(f"at most {MAX_POLICIES} policies, not {len(value)}")
         return FrozenDict(validate_policies(value))
 
     @model_validator(mode="after")

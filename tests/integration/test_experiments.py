@@ -138,8 +138,18 @@ def test_sweep_runs_once_and_resumes_after_a_kill(tmp_path):
     assert len(index) == 12 and (index.status == "ok").all()
 
 
-def test_failed_run_is_recorded_and_others_go_on(tmp_path, capsys):
-    spec = sweep_file(tmp_path, design="grid", parameters={"behavior.quit_outcome.secret": {"values": [0.3, 1.5]}})
+def test_failed_run_is_recorded_and_others_go_on(tmp_path, capsys, monkeypatch):
+    from sim.experiments import batch
+
+    real = batch.run_task
+
+    def flaky(sj, seed, *args):  # a run that fails inside the model (values out of range are refused up front)
+        if sj["behavior"]["quit_outcome"]["secret"] > 0.4:
+            raise RuntimeError("secret above 0.4 breaks this run")
+        return real(sj, seed, *args)
+
+    monkeypatch.setattr(batch, "run_task", flaky)
+    spec = sweep_file(tmp_path, design="grid", parameters={"behavior.quit_outcome.secret": {"values": [0.3, 0.5]}})
     assert main(["sweep", str(spec), "--out", str(tmp_path), "--quiet"]) == 0
     assert "2 computed" in capsys.readouterr().out
     index = pd.read_csv(tmp_path / "sweeps" / "t" / "index.csv")
