@@ -92,9 +92,13 @@ class ArraysSkillBlindMatching(ArraysModel):
 class ArraysNoPriority(ArraysModel):
     """arrays: organized and broker recruits get no priority in matching."""
 
-    def seekers_in_order(self, step):
-        seek = super().seekers_in_order(step)
-        return seek[np.argsort(self.streams.uniforms("match_order", step, seek), kind="stable")]
+    def match_phase(self, m):
+        step = m.info.step
+        seek = self.seekers_in_order(step)
+        seek = seek[np.argsort(self.streams.uniforms("match_order", step, seek), kind="stable")]
+        first = self._match_rounds(step, seek, self.vacancies())
+        if first:
+            self.train_first_hires(step, np.concatenate(first))
 
 
 MUTANTS = [

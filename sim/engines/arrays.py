@@ -13,7 +13,7 @@ import numpy as np
 from ..model import LaborModel, Month
 from ..transitions import calendar_all, decide_all
 
-MATCH_ROUNDS = 4
+MATCH_ROUNDS = 50  # cap; rounds go on while someone is hired (a full market takes a few)
 
 
 class ArraysModel(LaborModel):
@@ -28,16 +28,29 @@ class ArraysModel(LaborModel):
         decide_all(m.skip, *self.kernel_args(m))
 
     def match_phase(self, m: Month) -> None:
-        """Seekers meet vacancies in rounds: organized and broker recruits first,
-        then the rest in the month's random order. In each round every seeker
+        """Seekers meet vacancies in rounds: organized and broker recruits first
+        (their rounds end before the others start), then the rest, each in the
+        month's random order. In each round every seeker
         still looking draws a firm with probability proportional to vacancies x
         exp(score); each firm takes its choosers in order up to its vacancies,
-        registered-poor choosers filling love-job slots first."""
+        registered-poor choosers filling love-job slots first. Rounds go on until
+        no one is hired, so as in the agents engine nobody stays unmatched while
+        a job they could take is open."""
         step = m.info.step
         seek = self.seekers_in_order(step)
         if len(seek) == 0:
             return
         vac = self.vacancies()
+        pri = self.table["organized"][seek] | self.table["broker"][seek]
+        hired_first = []
+        for tier in (seek[pri], seek[~pri]):  # the priority tier takes its pick first, as in the agents engine
+            hired_first += self._match_rounds(step, tier, vac)
+        if hired_first:
+            self.train_first_hires(step, np.concatenate(hired_first))
+
+    def _match_rounds(self, step: int, seek: np.ndarray, vac: np.ndarray) -> list[np.ndarray]:
+        """Rounds of choosing and accepting for seekers `seek` (in order); updates
+        `vac`; returns the first hires of each round."""
         hired_first = []
         for r in range(MATCH_ROUNDS):
             if len(seek) == 0 or vac.sum() == 0:
@@ -47,8 +60,9 @@ class ArraysModel(LaborModel):
             took, love = self._accept(seek, choice, vac)
             hired_first.append(self.hire(step, seek[took], choice[took], love))
             seek = seek[~took]
-        if hired_first:
-            self.train_first_hires(step, np.concatenate(hired_first))
+            if not took.any():
+                break  # what is left fits no one still looking (e.g. love jobs only)
+        return hired_first
 
     def _choose_firms(self, seek: np.ndarray, vac: np.ndarray, u: np.ndarray) -> np.ndarray:
         """Each seeker's firm (or -1) by inverse CDF over `LaborModel.match_weights`.
