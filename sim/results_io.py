@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
+from .metrics.summary import json_text
 from .plotting import all_figures, close
 from .runner import RunResult
 
@@ -59,10 +60,10 @@ def write_run(res: RunResult, out_root: Path, fmt: str = "csv", figures: bool = 
     with Staged(Path(out_root) / res.scenario.name, f"{stamp}-s{res.seed}-{scenario_hash(res)}") as tmp:
         write_tables(tmp, {k: res.tables[k] for k in SMALL_TABLES}, fmt)
         res.tables["spells"].to_parquet(tmp / "spells.parquet", index=False)
-        (tmp / "summary.json").write_text(json.dumps(res.metrics, indent=2, default=float), encoding="utf-8")
+        (tmp / "summary.json").write_text(json_text(res.metrics), encoding="utf-8")
         if figures:
             save_figures(tmp / "figures", all_figures(res.tables, res.months))
-        (tmp / "manifest.json").write_text(json.dumps(manifest(res), indent=2), encoding="utf-8")
+        (tmp / "manifest.json").write_text(json_text(manifest(res)), encoding="utf-8")
     return tmp.final
 
 
@@ -80,6 +81,7 @@ class Staged:
     def __enter__(self) -> StagedPath:
         self.parent.mkdir(parents=True, exist_ok=True)
         self.tmp = StagedPath(tempfile.mkdtemp(prefix=f".tmp-{self.name}-", dir=self.parent))
+        os.chmod(self.tmp, 0o777 & ~current_umask())  # mkdtemp makes it 0o700: let colleagues read it
         return self.tmp
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -92,6 +94,13 @@ class Staged:
             k += 1
         os.rename(self.tmp, target)
         self.tmp.final = target
+
+
+def current_umask() -> int:
+    """The process umask (read by setting it and restoring it at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 class StagedPath(type(Path())):

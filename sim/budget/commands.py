@@ -15,6 +15,7 @@ from ..experiments.compare import parameter_differences
 from ..experiments.executors import close_executor, make_executor
 from ..loader import load_scenario
 from ..metrics.budget import by_month_policy_payer
+from ..metrics.summary import json_text
 from ..plotting import budget_bands_figure, retention_bands_figure
 from ..results_io import Staged, base_manifest, git_commit, write_tables
 from ..runner import choose_engine, run
@@ -90,11 +91,10 @@ def cmd_budget(args) -> int:
         write_tables(tmp, tables)
         (tmp / "brief.html").write_text(html, encoding="utf-8")
         (tmp / "manifest.json").write_text(
-            json.dumps(
-                base_manifest("budget", **stamp, seeds=seeds, goal=goal, resolved_scenario=sc.model_dump(mode="json")),
-                indent=2,
-                default=float,
-            )
+            json_text(
+                base_manifest("budget", **stamp, seeds=seeds, goal=goal, resolved_scenario=sc.model_dump(mode="json"))
+            ),
+            encoding="utf-8",
         )
     if args.brief:
         Path(args.brief).write_text(html, encoding="utf-8")

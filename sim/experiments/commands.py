@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC
 from pathlib import Path
 
 import pandas as pd
 
 from ..loader import load_scenario
+from ..metrics.summary import json_text
 from ..plotting import budget_bands_figure, monthly_bands_figure, retention_bands_figure
 from ..results_io import Staged, base_manifest, save_figures, write_tables
 from ..runner import choose_engine, n_agents
@@ -69,7 +69,7 @@ def cmd_replicates(args, overrides: dict) -> int:
             rep = tmp / "replicates" / f"rep-s{r['seed']}"
             tables = {"monthly": r["monthly"], "retention": r["retention"], "budget": r["budget"]}
             write_tables(rep, tables, args.format)
-            (rep / "metrics.json").write_text(json.dumps(r["metrics"], indent=2, default=float))
+            (rep / "metrics.json").write_text(json_text(r["metrics"]), encoding="utf-8")
         save_figures(tmp / "figures", _band_figures({sc.name: agg}, list(reps[0]["monthly"]["month"])))
         man = base_manifest(
             "replicates",
@@ -84,7 +84,7 @@ def cmd_replicates(args, overrides: dict) -> int:
             half_width=half,
             wall_seconds_total=sum(r["wall_seconds"] for r in reps),
         )
-        (tmp / "manifest.json").write_text(json.dumps(man, indent=2, default=float))
+        (tmp / "manifest.json").write_text(json_text(man), encoding="utf-8")
     folder = tmp.final
     print(replicate_summary(sc.name, agg["replicate_metrics"], half, args.metric if args.until_ci else None))
     print(f"results: {folder}")
@@ -148,7 +148,7 @@ def cmd_compare(args) -> int:
             seeds=seeds,
             engines={s.name: choose_engine(s, args.engine) for s in scs},
         )
-        (tmp / "manifest.json").write_text(json.dumps(man, indent=2))
+        (tmp / "manifest.json").write_text(json_text(man), encoding="utf-8")
     folder = tmp.final
     print(compare_text(summary))
     print(f"results: {folder}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -99,3 +101,28 @@ def compare_targets(metrics: dict, targets: list[dict]) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def finite_or_none(obj):
+    """A copy of nested dicts/lists with every NaN or infinite float replaced by None.
+
+    Numpy scalars become plain Python numbers; tuples become lists.
+    """
+    if isinstance(obj, dict):
+        return {str(k): finite_or_none(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [finite_or_none(v) for v in obj]
+    if isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+def json_text(obj, indent: int | None = 2) -> str:
+    """Strict JSON: a metric that could not be computed (NaN, infinity) is written as null.
+
+    Most JSON readers (JavaScript, jq, R's jsonlite in strict mode, Go) reject the
+    `NaN` that Python writes by default, so it is never written.
+    """
+    return json.dumps(finite_or_none(obj), indent=indent, allow_nan=False, default=float, ensure_ascii=False)
