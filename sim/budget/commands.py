@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from concurrent.futures import as_completed
+from concurrent.futures import FIRST_COMPLETED, wait
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +22,7 @@ from ..runner import choose_engine, run
 from ..schema import Scenario
 from ..streams import replicate_seeds
 from . import brief
-from .goal import best_for_budget, goal_seek
+from .goal import best_for_budget, check_request, goal_seek
 from .tables import caps_table, cost_bands, recipients_table, value_summary
 from .twin import run_twins, twin_metrics
 
@@ -47,6 +47,8 @@ def cmd_budget(args) -> int:
             f"{base.name} (different people, places or calendar)",
             f"a twin of {sc.name} that differs only in policies and behavior",
         )
+    if args.target or args.budget_yuan is not None:
+        check_request(sc, args.lever, args.target, args.metric if args.budget_yuan is not None else None)
     master = sc.seed if args.seed is None else args.seed
     engine = choose_engine(sc, args.engine)
     seeds = replicate_seeds(master, args.replicates)
@@ -104,15 +106,28 @@ def cmd_budget(args) -> int:
 
 
 def twin_runs(sc: Scenario, base: Scenario, seeds: list[int], engine: str, args) -> list[dict]:
-    """Run the twin pairs through the chosen executor; results in seed order."""
-    ex, _ = make_executor(args.workers, args.scheduler)
+    """Run the twin pairs through the chosen executor; results in seed order.
+
+    At most `in_flight` pairs are submitted at once, and the progress bar moves
+    each time a pair finishes (an in-process executor runs a pair on submit, so
+    submitting all of them first would leave the bar silent until the end).
+    """
+    ex, in_flight = make_executor(args.workers, args.scheduler)
+    out: dict[int, dict] = {}
+    pending: dict = {}
+    todo = iter(seeds)
+    desc = f"{sc.name} + twin ({len(seeds)} seeds)"
     try:
-        futures = {ex.submit(run_twins, sc, base, s, engine): s for s in seeds}
-        out = {}
-        for f in tqdm(
-            as_completed(futures), total=len(futures), desc=f"{sc.name} + twin", unit="pair", disable=args.quiet
-        ):
-            out[futures[f]] = f.result()
+        with tqdm(total=len(seeds), desc=desc, unit="pair", disable=args.quiet, smoothing=0) as bar:
+            while True:
+                while len(pending) < in_flight and (s := next(todo, None)) is not None:
+                    pending[ex.submit(run_twins, sc, base, s, engine)] = s
+                if not pending:
+                    break
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for f in done:
+                    out[pending.pop(f)] = f.result()
+                    bar.update(1)
     finally:
         close_executor(ex)
     return [out[s] for s in seeds]

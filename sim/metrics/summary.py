@@ -15,6 +15,50 @@ from .retention import survival_at
 TARGETS_FILE = Path(__file__).resolve().parents[2] / "scenarios" / "targets.yaml"
 
 
+#: Every headline metric a run reports (the keys of `headline`), for checking option values.
+METRICS: tuple[str, ...] = (
+    "arrivals_ningbo_jan_may_2020",
+    "poor_share_arrivals_jan_may_2020",
+    "broker_placements_jan_may_2020",
+    "broker_poor_share_jan_may_2020",
+    "month_poor_stable_reaches_2000",
+    "arrivals_ningbo_total",
+    "return_home_total",
+    "quits_total",
+    "festival_go_back_share",
+    "retention_first_job_1m_unsupported",
+    "retention_first_job_3m_unsupported",
+    *(f"retention_ningbo_{k}m{g}" for k in (3, 6, 12) for g in ("", "_poor")),
+    "cost_total_yuan",
+    "cost_sending_county_yuan",
+    "cost_ningbo_yuan",
+    "cost_central_yuan",
+)
+#: Metrics that are month labels, not numbers.
+TEXT_METRICS = ("month_poor_stable_reaches_2000",)
+
+
+def check_metric(name: str, option: str, numeric: bool = True, extra: tuple[str, ...] = ()) -> str:
+    """Return `name` if it is a metric a run reports, else raise a ScenarioError naming `option`.
+
+    Args:
+        name: The metric as the user wrote it.
+        option: The command-line option (or file key) it came from, for the message.
+        numeric: Only numeric metrics are allowed (not month labels).
+        extra: Further names the caller accepts (e.g. a budget's own `cost_yuan`).
+    """
+    import difflib
+
+    from ..errors import ScenarioError
+
+    allowed = [m for m in METRICS if not (numeric and m in TEXT_METRICS)] + list(extra)
+    if name in allowed:
+        return name
+    close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    raise ScenarioError("<command line>", option, f"unknown metric {name!r}{hint}", "one of " + ", ".join(allowed))
+
+
 def _window(monthly: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
     return monthly[(monthly["month"] >= start) & (monthly["month"] <= end)]
 
