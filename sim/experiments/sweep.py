@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import yaml
 from pydantic import Field, ValidationError, model_validator
+from scipy.stats import qmc
 
 from ..errors import ScenarioError
 from ..loader import _first_error, load_scenario
@@ -102,11 +103,9 @@ def design_points(spec: SweepSpec) -> tuple[np.ndarray, dict | None]:
         return np.array(list(itertools.product(*axes)), dtype=float), None
     bounds = [[r.low, r.high] for r in rs]
     if spec.design == "lhs":
-        rng = Streams(spec.seed)["sweep_lhs"]
-        n, d = spec.samples, len(names)
-        u = (rng.permuted(np.tile(np.arange(n), (d, 1)), axis=1).T + rng.random((n, d))) / n
         lo, hi = np.array(bounds).T
-        return lo + u * (hi - lo), None
+        lhs = qmc.LatinHypercube(d=len(names), rng=Streams(spec.seed)["sweep_lhs"])
+        return qmc.scale(lhs.random(spec.samples), lo, hi), None
     try:
         from SALib.sample import sobol as sobol_sample
     except ImportError:
