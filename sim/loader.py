@@ -32,7 +32,11 @@ def resolve_path(name: str | Path) -> Path:
     for c in candidates:
         if c.is_file():
             return c
-    raise ScenarioError(str(name), "", "a path that does not exist", "an existing .yaml file or a name in scenarios/")
+    from .shipped import closest
+
+    hint = f" (did you mean {closest(name)}?)" if closest(name) else ""
+    given = f"a path that does not exist{hint}"
+    raise ScenarioError(str(name), "", given, "an existing .yaml file or a name in scenarios/ (laborsim list)")
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:

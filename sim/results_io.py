@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import __version__
 from .metrics.summary import json_text
-from .plotting import all_figures, close
+from .plotting import all_figures, save
 from .runner import RunResult
 
 SMALL_TABLES = ("monthly", "retention", "budget", "targets")
@@ -62,7 +62,8 @@ def write_run(res: RunResult, out_root: Path, fmt: str = "csv", figures: bool = 
         res.tables["spells"].to_parquet(tmp / "spells.parquet", index=False)
         (tmp / "summary.json").write_text(json_text(res.metrics), encoding="utf-8")
         if figures:
-            save_figures(tmp / "figures", all_figures(res.tables, res.months))
+            ppa = res.scenario.population.people_per_agent
+            save_figures(tmp / "figures", all_figures(res.tables, res.months, ppa, scenario=res.scenario))
         (tmp / "manifest.json").write_text(json_text(manifest(res)), encoding="utf-8")
     return tmp.final
 
@@ -120,11 +121,9 @@ def write_tables(folder: Path, tables: dict, fmt: str = "csv") -> None:
 
 
 def save_figures(folder: Path, figs: dict) -> None:
-    """Save figures as PNG and free them."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Save figures in the configured formats (PNG by default, `--figure-format`) and free them."""
     for stem, fig in figs.items():
-        fig.savefig(folder / f"{stem}.png", dpi=110)
-        close(fig)
+        save(fig, folder, stem)
 
 
 def base_manifest(kind: str, **extra) -> dict:

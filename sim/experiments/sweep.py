@@ -206,7 +206,7 @@ def _sobol(spec: SweepSpec, problem: dict, index: pd.DataFrame, out: Path) -> No
     """First- and total-order Sobol indices of `spec.output` (mean over seeds)."""
     from SALib.analyze import sobol as sobol_analyze
 
-    from ..plotting import close, sobol_figure
+    from ..plotting import save, sobol_figure
 
     ok = index[index["status"] == "ok"]
     y = ok.groupby("point")[spec.output].mean().reindex(range(index["point"].max() + 1))
@@ -223,6 +223,4 @@ def _sobol(spec: SweepSpec, problem: dict, index: pd.DataFrame, out: Path) -> No
         }
     )
     table.to_csv(out / "sobol.csv", index=False)
-    fig = sobol_figure(table, spec.output)
-    fig.savefig(out / "sobol.png", dpi=110)
-    close(fig)
+    save(sobol_figure(table, spec.output), out, "sobol")

@@ -36,9 +36,16 @@ class Population(Strict):
         return self
 
 
+#: Version of the scenario format; `laborsim schema` writes the JSON Schema of this version.
+SCHEMA_VERSION = 1
+
+
 class Scenario(Strict):
     """A complete, resolved scenario (after `extends:` has been applied)."""
 
+    schema_version: Annotated[
+        int, Field(ge=1, le=SCHEMA_VERSION, description="version of the scenario format (this code reads 1)")
+    ] = SCHEMA_VERSION
     name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$")]
     description: str = ""
     seed: Annotated[int, Field(ge=0, lt=2**63)] = 0
@@ -64,4 +71,4 @@ class Scenario(Strict):
         return self
 
 
-__all__ = ["Scenario", "Population", "PLACE_NAMES"]
+__all__ = ["Scenario", "Population", "PLACE_NAMES", "SCHEMA_VERSION"]
