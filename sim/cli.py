@@ -191,12 +191,25 @@ def cmd_schema(args) -> int:
         "$id": f"https://laborsim.invalid/scenario.schema.v{SCHEMA_VERSION}.json",
         **schema,
     }
-    schema["title"] = f"laborsim scenario (schema_version {SCHEMA_VERSION})"
+    schema["title"] = f"laborsim scenario file (schema_version {SCHEMA_VERSION})"
     # a scenario file may name its parent; `extends` is resolved before validation
     schema["properties"]["extends"] = {"type": "string", "description": "parent scenario file, merged first"}
-    schema.pop("required", None)  # a child file may leave everything to its parent
-    print(json.dumps(schema, indent=2, ensure_ascii=False))
+    print(json.dumps(_as_written(schema), indent=2, ensure_ascii=False))
     return 0
+
+
+def _as_written(node):
+    """The schema of a file as written: a file that `extends` another may leave any key
+    (a policy's `type` included) to its parent, so nothing is required and a policy
+    matches any policy type that allows its keys; unknown keys stay errors."""
+    if isinstance(node, dict):
+        out = {k: _as_written(v) for k, v in node.items() if k not in ("required", "discriminator")}
+        if "oneOf" in out:
+            out["anyOf"] = out.pop("oneOf")
+        return out
+    if isinstance(node, list):
+        return [_as_written(v) for v in node]
+    return node
 
 
 EXAMPLES = {

@@ -9,7 +9,12 @@ import pandas as pd
 
 from ..loader import load_scenario
 from ..metrics.summary import json_text
-from ..plotting import budget_bands_figure, monthly_bands_figure, retention_bands_figure
+from ..plotting import (
+    budget_bands_figure,
+    monthly_bands_figure,
+    paired_difference_figure,
+    retention_bands_figure,
+)
 from ..results_io import Staged, base_manifest, save_figures, write_tables
 from ..runner import choose_engine, n_agents
 from ..streams import replicate_seeds
@@ -139,7 +144,9 @@ def cmd_compare(args) -> int:
             },
             "csv",
         )
-        save_figures(tmp / "figures", _band_figures(aggs, list(reps[base.name][0]["monthly"]["month"])))
+        figs = _band_figures(aggs, list(reps[base.name][0]["monthly"]["month"]))
+        figs["paired_differences"] = paired_difference_figure(summary, base.name)
+        save_figures(tmp / "figures", figs)
         man = base_manifest(
             "compare",
             baseline=base.name,

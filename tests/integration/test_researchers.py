@@ -55,3 +55,106 @@ def test_results_folders_respect_the_umask(twelve_month_run):
     assert mode == 0o777 & ~old
     if old == 0o022:
         assert mode == 0o755  # colleagues can read and enter it
+
+
+def test_catalog_gets_one_row_per_published_run_readable_with_pandas(twelve_month_run, tmp_path):
+    import pandas as pd
+
+    runs = pd.read_parquet(twelve_month_run / "index.parquet")
+    assert len(runs) == 1
+    row = runs.iloc[0]
+    assert row["scenario"] == "teaching_small" and row["months"] == 12 and row["people_per_agent"] == 50
+    assert (twelve_month_run / row["path"] / "summary.json").exists()
+    assert {"id", "seed", "engine", "code_version", "wall_seconds", "retention_ningbo_6m"} <= set(runs.columns)
+    # a second run appends (the README's query works)
+    args = ["run", "teaching_small", "--months", "3", "--people-per-agent", "200", "--seed", "9", "--quiet"]
+    assert main([*args, "--no-figures", "--out", str(twelve_month_run)]) == 0
+    runs = pd.read_parquet(twelve_month_run / "index.parquet")
+    assert list(runs["months"]) == [12, 3] and runs["id"].is_unique
+    short = runs.query("scenario == 'teaching_small' and months == 3")[["id", "seed", "retention_ningbo_3m"]]
+    assert list(short["seed"]) == [9]
+    assert not [p for p in twelve_month_run.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_catalog_appends_from_concurrent_processes(tmp_path):
+    import subprocess
+    import sys
+
+    import pandas as pd
+
+    code = (
+        "import sys; from sim.catalog import append\n"
+        "for i in range(10): append(sys.argv[1], {'id': f'{sys.argv[2]}-{i}', 'scenario': 'x', 'seed': i})\n"
+    )
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(tmp_path), str(k)]) for k in range(3)]
+    assert all(p.wait() == 0 for p in procs)
+    runs = pd.read_parquet(tmp_path / "index.parquet")
+    assert len(runs) == 30 and runs["id"].is_unique  # no append lost to a race
+
+
+def test_multirun_runs_summarizes_and_plots():
+    import matplotlib.figure
+
+    import sim
+
+    small = {"calendar": {"months": 6}, "population": {"people_per_agent": 200}}
+    mr = sim.MultiRun("teaching_small", n_runs=3, seed=4, engine="arrays", overrides=small).run()
+    s = mr.summary()
+    row = s.set_index("metric").loc["retention_ningbo_3m"]
+    per_run = mr.metrics()["retention_ningbo_3m"]
+    assert row["n"] == 3 and row["mean"] == per_run.mean()
+    assert row["lo95"] <= row["mean"] <= row["hi95"] and row["q05"] <= row["q50"] <= row["q95"]
+    assert len(set(per_run)) > 1  # three different runs
+    assert isinstance(mr.plot(), matplotlib.figure.Figure)
+    assert isinstance(mr.plot("flows"), matplotlib.figure.Figure)
+    # the same as the command line's replicates on the same master seed
+    from sim.streams import replicate_seeds
+
+    assert list(mr.metrics()["seed"]) == replicate_seeds(4, 3)
+
+
+def test_version_list_and_did_you_mean(capsys):
+    from sim import __version__
+
+    with pytest.raises(SystemExit) as e:
+        main(["--version"])
+    assert e.value.code == 0 and capsys.readouterr().out.strip() == f"laborsim {__version__}"
+    assert main(["list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    names = [ln.split()[0] for ln in lines]
+    assert "baseline_2020" in names and "teaching_small" in names and "targets" not in names
+    assert all(len(ln.split(None, 1)) == 2 for ln in lines)  # every scenario has a description
+    assert main(["run", "baselin_2020", "--quiet"]) == 2
+    assert "did you mean baseline_2020?" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["run", "compare", "sweep", "budget", "app", "validate", "list", "schema"])
+def test_every_help_has_examples(command, capsys):
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    out = capsys.readouterr().out
+    assert "examples:" in out and f"laborsim {command}" in out.split("examples:")[1]
+
+
+def test_schema_validates_shipped_scenarios_and_accepts_schema_version(capsys, write_scenario):
+    import jsonschema
+    import yaml
+
+    from sim import load_scenario
+    from sim.loader import load_raw
+    from tests.conftest import SCENARIOS
+
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["properties"]["schema_version"]["maximum"] == 1
+    for f in SCENARIOS.glob("*.yaml"):
+        if f.stem != "targets":
+            jsonschema.validate(yaml.safe_load(f.read_text(encoding="utf-8")), schema)
+    jsonschema.validate(load_raw(SCENARIOS / "baseline_2020.yaml"), schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"behaviour": {}}, schema)  # a misspelled key is flagged in the editor
+    assert load_scenario(write_scenario({"schema_version": 1})).schema_version == 1
+    from sim.errors import ScenarioError
+
+    with pytest.raises(ScenarioError, match="schema_version"):
+        load_scenario(write_scenario({"schema_version": 2}, name="future"))
