@@ -318,7 +318,8 @@ def paired_difference_figure(summary: pd.DataFrame, baseline: str, lang: str | N
         summary: `sim.experiments.compare.summarize_pairs` rows (one or more scenarios).
         baseline: the baseline's name (for the title).
     """
-    panels = [(ms, k, u) for ms, k, u in PAIRED_PANELS if summary["metric"].isin(ms).any()]
+    shown = summary["diff_mean"].notna()
+    panels = [(ms, k, u) for ms, k, u in PAIRED_PANELS if (summary["metric"].isin(ms) & shown).any()]
     widths = [3 if len(ms) > 1 else 1.3 for ms, _, _ in panels]
     fig, axes = _new(
         figsize=(11, 0.45 * len(PAIRED_PANELS[0][0]) * summary["scenario"].nunique() + 2.2),
@@ -328,7 +329,7 @@ def paired_difference_figure(summary: pd.DataFrame, baseline: str, lang: str | N
     axes = np.atleast_1d(axes)
     names = list(dict.fromkeys(summary["scenario"]))
     for ax, (metrics, k, unit) in zip(axes, panels, strict=True):
-        d = summary[summary["metric"].isin(metrics)]
+        d = summary[summary["metric"].isin(metrics) & summary["diff_mean"].notna()]
         rows = [(m, s) for m in metrics for s in names if ((d.metric == m) & (d.scenario == s)).any()]
         for y, (m, s) in enumerate(rows):
             r = d[(d.metric == m) & (d.scenario == s)].iloc[0]
