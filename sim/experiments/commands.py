@@ -189,7 +189,8 @@ def cmd_sweep(args) -> int:
         f"{spec.name}: {counts['total']} runs: {counts['computed']} computed, {counts['skipped']} already done, "
         f"{counts['failed']} failed"
     )
-    if (out / "sobol.csv").exists():
-        print(pd.read_csv(out / "sobol.csv").to_string(index=False))
+    for table in ("sobol.csv", "effects.csv"):
+        if (out / table).exists():
+            print(pd.read_csv(out / table).to_string(index=False))
     print(f"results: {out}")
     return 0

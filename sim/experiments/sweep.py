@@ -173,7 +173,48 @@ def run_sweep(spec: SweepSpec, scenario: Scenario, out: Path, executor, in_fligh
     os.replace(tmp, out / "index.csv")
     if problem is not None:
         _sobol(spec, problem, index, out)
+    else:
+        effects = linear_effects(index, list(spec.parameters), spec.output)
+        if effects is not None:
+            effects.to_csv(out / "effects.csv", index=False)
     return counts
+
+
+def linear_effects(index: pd.DataFrame, names: list[str], output: str) -> pd.DataFrame | None:
+    """Standardized regression coefficients (SRC) of `output` (mean over seeds per design
+    point) on the swept parameters, with the R^2 of the linear fit.
+
+    An SRC is the change of the output, in its standard deviations, per standard deviation
+    of the parameter; with a good linear fit (R^2 near 1) SRC^2 is the parameter's share
+    of the output's variance. None when there are too few finished points.
+    """
+    ok = index[index["status"] == "ok"]
+    if output not in ok or ok.empty:
+        return None
+    pts = ok.groupby("point")[[*names, output]].mean().dropna()
+    if len(pts) < len(names) + 2:
+        return None
+    X, y = pts[names].to_numpy(float), pts[output].to_numpy(float)
+    sx, sy = X.std(axis=0, ddof=1), y.std(ddof=1)
+    if sy == 0 or (sx == 0).any():
+        return None
+    Z = np.column_stack([np.ones(len(y)), (X - X.mean(axis=0)) / sx])
+    coef, *_ = np.linalg.lstsq(Z, (y - y.mean()) / sy, rcond=None)
+    fitted = Z @ coef
+    r2 = 1 - ((y - y.mean()) / sy - fitted).var() / ((y - y.mean()) / sy).var()
+    slope = coef[1:] * sy / sx
+    return pd.DataFrame(
+        {
+            "parameter": names,
+            "src": coef[1:],
+            "slope_per_unit": slope,
+            "low": X.min(axis=0),
+            "high": X.max(axis=0),
+            "r2": r2,
+            "points": len(pts),
+            "output": output,
+        }
+    )
 
 
 def _index(runs: Path, plan: list, names: list[str], X: np.ndarray) -> pd.DataFrame:
