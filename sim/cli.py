@@ -247,12 +247,15 @@ EXAMPLES = {
 
 def _figure_formats(text: str) -> str:
     """argparse type of --figure-format: a comma list of png, svg, pdf."""
-    from .plotting import configure
+    from . import plotting
 
+    before = plotting.FORMATS
     try:
-        configure(text)
+        plotting.configure(text)
     except ValueError as e:
         raise argparse.ArgumentTypeError(str(e)) from None
+    finally:
+        plotting.FORMATS = before
     return text
 
 
@@ -348,13 +351,31 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _with_display_options(args) -> int:
+    """Run the command with its --lang and --figure-format in force, restored afterwards
+    (so one call of `main` in a long-lived process does not change the next)."""
+    lang, formats = getattr(args, "lang", None), getattr(args, "figure_format", None)
+    if lang:
+        set_lang(lang)
+    if formats:
+        from . import plotting
+
+        before = plotting.FORMATS
+        plotting.configure(formats)
+    try:
+        return args.func(args)
+    finally:
+        if lang:
+            set_lang(None)
+        if formats:
+            plotting.FORMATS = before
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args = parser().parse_args(argv)
-    if getattr(args, "lang", None):
-        set_lang(args.lang)
     try:
-        return args.func(args)
+        return _with_display_options(args)
     except ScenarioError as e:
         print(f"laborsim: error: {e.message}", file=sys.stderr)
         return 2

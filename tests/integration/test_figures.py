@@ -94,3 +94,14 @@ def test_compare_writes_the_paired_difference_figure_with_intervals(tmp_path, ca
     assert (round(r.diff_lo95 * 100, 6), round(r.diff_hi95 * 100, 6)) in xs
     assert "Difference from no_policy" in fig._suptitle.get_text()
     plotting.close(fig)
+
+
+def test_lang_is_for_one_command_and_the_summary_speaks_it(tmp_path, capsys):
+    from sim.i18n import default_lang
+
+    before = default_lang()
+    args = ["run", "teaching_small", "--months", "3", "--people-per-agent", "200", "--quiet", "--no-figures"]
+    assert main([*args, "--lang", "zh", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "3 个月" in out and "3个月宁波留存率" in out
+    assert default_lang() == before and plotting.FORMATS == ("png",)
