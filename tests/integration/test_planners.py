@@ -28,6 +28,8 @@ def no_runs(monkeypatch):
         (["--target", "retention_6m_porr>=0.9"], "did you mean retention_ningbo_6m_poor"),
         (["--target", "retention_6m_poor>=0.9", "--lever", "policies.nope.staff"], "--lever"),
         (["--budget-yuan", "1e6", "--metric", "happiness"], "--metric"),
+        (["--xlsx", "/no/such/folder/brief.xlsx"], "--xlsx"),
+        (["--xlsx", "brief.csv"], "--xlsx"),
     ],
 )
 def test_bad_goal_requests_exit_2_before_any_run(tmp_path, capsys, no_runs, extra, needle):
