@@ -14,16 +14,24 @@ Python API::
 
 __version__ = "0.1.0"
 
-from .loader import load_scenario  # noqa: E402
-from .runner import RunResult, run  # noqa: E402
+_LAZY = {
+    "load_scenario": ("loader", "load_scenario"),
+    "run": ("runner", "run"),
+    "RunResult": ("runner", "RunResult"),
+    "MultiRun": ("multirun", "MultiRun"),
+}
 
 
 def __getattr__(name: str):
-    """`sim.MultiRun` is imported on first use (it pulls in the experiments machinery)."""
-    if name == "MultiRun":
-        from .multirun import MultiRun
+    """The public names are imported on first use, so `laborsim --help` and `laborsim list`
+    do not wait for Mesa and the engines to load."""
+    if name in _LAZY:
+        import importlib
 
-        return MultiRun
+        module, attr = _LAZY[name]
+        value = getattr(importlib.import_module(f".{module}", __name__), attr)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'sim' has no attribute {name!r}")
 
 

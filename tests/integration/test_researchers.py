@@ -158,3 +158,12 @@ def test_schema_validates_shipped_scenarios_and_accepts_schema_version(capsys, w
 
     with pytest.raises(ScenarioError, match="schema_version"):
         load_scenario(write_scenario({"schema_version": 2}, name="future"))
+
+
+def test_help_and_list_do_not_load_mesa():
+    import subprocess
+    import sys
+
+    code = "import sys; from sim.cli import main; main(['list']); assert 'mesa' not in sys.modules, 'mesa loaded'"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
