@@ -1,6 +1,7 @@
 """The results catalog: `<results root>/index.parquet`, one row per published run.
 
-Each row says what the run was (scenario, seed, engine, months, people per agent,
+Each row (`kind` "run", or "replicates" for a replicate set, with `n_runs` and the
+mean of each metric over its runs) says what the run was (scenario, seed, engine, months, people per agent,
 code version), where it is (path relative to the root) and its headline metrics,
 so a colleague can find runs with pandas instead of opening folders:
 
@@ -64,6 +65,34 @@ def run_row(root: Path, folder: Path, res) -> dict:
     return row
 
 
+def replicates_row(root: Path, folder: Path, scenario, reps: list[dict], master_seed: int, engine: str) -> dict:
+    """The catalog row of a published replicate set: its master seed, the number of runs
+    (`n_runs`) and the mean of each headline metric over the runs."""
+    from .results_io import git_commit
+
+    row = {
+        "id": folder.name,
+        "kind": "replicates",
+        "scenario": scenario.name,
+        "seed": int(master_seed),
+        "engine": engine,
+        "months": int(scenario.calendar.months),
+        "start": scenario.calendar.start,
+        "people_per_agent": float(scenario.population.people_per_agent),
+        "n_agents": int(reps[0].get("n_agents", 0)) if reps else 0,
+        "n_runs": len(reps),
+        "code_version": __version__,
+        "git_commit": git_commit()[:12],
+        "wall_seconds": float(sum(r["wall_seconds"] for r in reps)),
+        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        "path": os.path.relpath(folder, root),
+    }
+    for k in HEADLINE:
+        vals = pd.to_numeric(pd.Series([r["metrics"].get(k) for r in reps]), errors="coerce")
+        row[k] = float(vals.mean())
+    return row
+
+
 def append(root: Path, row: dict) -> Path:
     """Append one row to `root/index.parquet` atomically, under a lock; returns the catalog path."""
     root = Path(root)
@@ -86,6 +115,11 @@ def append(root: Path, row: dict) -> Path:
 def record_run(root: Path, folder: Path, res) -> Path:
     """Add a just-published run to the catalog of its results root."""
     return append(root, run_row(Path(root), Path(folder), res))
+
+
+def record_replicates(root: Path, folder: Path, scenario, reps: list[dict], master_seed: int, engine: str) -> Path:
+    """Add a just-published replicate set to the catalog of its results root (one row)."""
+    return append(root, replicates_row(Path(root), Path(folder), scenario, reps, master_seed, engine))
 
 
 def read_catalog(root: Path) -> pd.DataFrame:

@@ -105,6 +105,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.met_no": ("NO", "否"),
     "cli.never": ("never", "从未"),
     "cli.results": ("results: {folder}", "结果：{folder}"),
+    "cli.program_by_payer": (
+        "whole program (scenario) by fiscal year and payer (yuan, mean and 5-95%):",
+        "整个项目（情景）按财政年度和出资方（元，均值及5-95%区间）：",
+    ),
+    "cli.value": (
+        "value for money (mean and 95% interval over paired seeds):",
+        "成本效益（配对随机种子的均值及95%置信区间）：",
+    ),
     # the planner brief
     "brief.title": ("Planner brief: {scenario} against {baseline}", "规划简报：{scenario} 对比 {baseline}"),
     "brief.q_cost": ("1. What the policy itself costs", "1. 政策本身的成本"),

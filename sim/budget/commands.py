@@ -249,12 +249,13 @@ def budget_text(tables: dict[str, pd.DataFrame], goal, lang: str = "en") -> str:
     lines = [f"{t('brief.own_by_year', lang)} ({t('unit.yuan', lang)}, {t('col.mean', lang)} [95%]):"]
     for r in tables["own_cost_by_payer"].itertuples():
         lines.append(f"  {r.year} {label('payer', r.payer, lang):<18} {r.mean:>16,.0f}  [{r.lo95:,.0f}, {r.hi95:,.0f}]")
-    lines.append("whole program (scenario) by fiscal year and payer (yuan, mean and 5-95%):")
+    lines.append(t("cli.program_by_payer", lang))
     for r in tables["cost_by_payer"].itertuples():
-        lines.append(f"  {r.year} {r.payer:<15} {r.mean:>16,.0f}  ({r.q05:,.0f} .. {r.q95:,.0f})")
-    lines.append("value for money (mean and 95% interval over paired seeds):")
+        lines.append(f"  {r.year} {label('payer', r.payer, lang):<18} {r.mean:>16,.0f}  ({r.q05:,.0f} .. {r.q95:,.0f})")
+    lines.append(t("cli.value", lang))
     for r in tables["value_summary"].itertuples():
-        if r.metric.startswith(("own", "cost", "incremental", "deadweight", "extra", "retention", "baseline_ret")):
+        shown = ("own", "cost", "incremental", "deadweight", "extra", "retention", "baseline_retention")
+        if r.metric.startswith(shown):
             lines.append(f"  {r.metric:<42} {r.mean:>16,.3f}  [{r.lo95:,.3f}, {r.hi95:,.3f}]")
     caps = tables["caps"]
     for r in caps.drop_duplicates("policy").itertuples() if len(caps) else []:

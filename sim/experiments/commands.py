@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..catalog import record_replicates
 from ..loader import load_scenario
 from ..metrics.summary import json_text
 from ..plotting import (
@@ -91,6 +92,7 @@ def cmd_replicates(args, overrides: dict) -> int:
         )
         (tmp / "manifest.json").write_text(json_text(man), encoding="utf-8")
     folder = tmp.final
+    record_replicates(Path(args.out), folder, sc, reps, master, engine)
     print(replicate_summary(sc.name, agg["replicate_metrics"], half, args.metric if args.until_ci else None))
     print(f"results: {folder}")
     return 0

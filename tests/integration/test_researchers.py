@@ -76,6 +76,15 @@ def test_catalog_gets_one_row_per_published_run_readable_with_pandas(twelve_mont
     assert not [p for p in twelve_month_run.iterdir() if p.name.endswith(".tmp")]
 
 
+def test_catalog_row_for_a_replicate_set(replicate_set):
+    import pandas as pd
+
+    (row,) = pd.read_parquet(replicate_set / "index.parquet").itertuples()
+    assert row.kind == "replicates" and row.n_runs == 2 and row.months == 12
+    metrics = [json.loads(p.read_text()) for p in (replicate_set / row.path / "replicates").glob("*/metrics.json")]
+    assert row.retention_ningbo_6m == pytest.approx(sum(m["retention_ningbo_6m"] for m in metrics) / 2)
+
+
 def test_catalog_appends_from_concurrent_processes(tmp_path):
     import subprocess
     import sys
