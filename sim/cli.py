@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import options as opt
 from .errors import ScenarioError, UsageError
+from .i18n import default_lang, set_lang
 
 
 def _preflight():
@@ -49,12 +50,22 @@ def _fmt(v) -> str:
     return str(v) if v != "" else "never"
 
 
-def summary_text(res) -> str:
-    """Short summary: targets beside the model, then headline metrics."""
+def summary_text(res, lang: str | None = None) -> str:
+    """Short summary: targets beside the model, then headline metrics (labels in `lang`)."""
+    from .i18n import t as msg
+
     lines = [
-        f"{res.scenario.name}: seed {res.seed}, engine {res.engine}, {res.n_agents:,} agents "
-        f"x {res.scenario.population.people_per_agent:g} people, {len(res.months)} months, "
-        f"{res.wall_seconds:.1f} s"
+        msg(
+            "cli.header",
+            lang,
+            name=res.scenario.name,
+            seed=res.seed,
+            engine=res.engine,
+            agents=res.n_agents,
+            ppa=res.scenario.population.people_per_agent,
+            months=len(res.months),
+            wall=res.wall_seconds,
+        )
     ]
     t = res.targets
     if len(t):
@@ -62,9 +73,10 @@ def summary_text(res) -> str:
         for r in t.itertuples():
             lines.append(
                 f"{r.id:<5} {r.metric:<42} {_fmt(r.model):>10} {str(r.target):>12} {r.tolerance:>10}  "
-                f"{'yes' if r.met else 'NO'}"
+                f"{msg('cli.met_yes' if r.met else 'cli.met_no', lang)}"
             )
     for k in (
+        "arrivals_ningbo_jan_may_2020",
         "retention_ningbo_3m",
         "retention_ningbo_6m",
         "retention_ningbo_12m",
@@ -72,13 +84,15 @@ def summary_text(res) -> str:
         "return_home_total",
         "cost_total_yuan",
     ):
-        lines.append(f"      {k:<42} {_fmt(res.metrics.get(k, float('nan'))):>10}")
+        name = k if (lang or default_lang()) == "en" else msg(f"metric.{k}", lang)
+        lines.append(f"      {name:<42} {_fmt(res.metrics.get(k, float('nan'))):>10}")
     return "\n".join(lines)
 
 
 def cmd_run(args) -> int:
     from tqdm import tqdm
 
+    from .catalog import record_run
     from .results_io import write_run
     from .runner import run
 
@@ -93,6 +107,7 @@ def cmd_run(args) -> int:
     with tqdm(total=sc.calendar.months, desc=sc.name, unit="month", disable=args.quiet) as bar:
         res = run(sc, engine=args.engine, progress=lambda _: bar.update(1))
     folder = write_run(res, Path(args.out), fmt=args.format, figures=not args.no_figures)
+    record_run(Path(args.out), folder, res)
     print(summary_text(res))
     print(f"results: {folder}")
     return 0
@@ -212,6 +227,144 @@ def _plain(message: str) -> str:
     return message
 
 
+def cmd_list(args) -> int:
+    """`laborsim list`: the shipped scenarios with one-line descriptions."""
+    from .shipped import shipped
+
+    rows = shipped()
+    width = max(len(n) for n, _ in rows)
+    for n, desc in rows:
+        print(f"{n:<{width}}  {desc}")
+    return 0
+
+
+def cmd_schema(args) -> int:
+    """`laborsim schema`: the JSON Schema of a scenario file (from the pydantic model)."""
+    import json
+
+    from .schema import Scenario
+    from .schema.scenario import SCHEMA_VERSION
+
+    schema = Scenario.model_json_schema()
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://laborsim.invalid/scenario.schema.v{SCHEMA_VERSION}.json",
+        **schema,
+    }
+    schema["title"] = f"laborsim scenario file (schema_version {SCHEMA_VERSION})"
+    # a scenario file may name its parent; `extends` is resolved before validation
+    schema["properties"]["extends"] = {"type": "string", "description": "parent scenario file, merged first"}
+    schema["properties"]["policies"]["additionalProperties"] = _policy_union(schema)
+    schema["properties"]["all_policies_off"] = {
+        "type": "boolean",
+        "description": "switch off every policy of the parent files (this file may switch some back on)",
+    }
+    print(json.dumps(_as_written(schema), indent=2, ensure_ascii=False))
+    return 0
+
+
+def _policy_union(schema: dict) -> dict:
+    """JSON Schema of one policy: any registered policy type (their definitions go to $defs)."""
+    from typing import Union
+
+    from pydantic import TypeAdapter
+
+    from .schema.policies import POLICY_TYPES
+
+    union = TypeAdapter(Union[tuple(POLICY_TYPES.values())])  # noqa: UP007 - a runtime tuple of classes
+    sub = union.json_schema(ref_template="#/$defs/{model}")
+    schema.setdefault("$defs", {}).update(sub.pop("$defs", {}))
+    return sub
+
+
+def _as_written(node):
+    """The schema of a file as written: a file that `extends` another may leave any key
+    (a policy's `type` included) to its parent, so nothing is required and a policy
+    matches any policy type that allows its keys; unknown keys stay errors."""
+    if isinstance(node, dict):
+        out = {k: _as_written(v) for k, v in node.items() if k not in ("required", "discriminator")}
+        if "oneOf" in out:
+            out["anyOf"] = out.pop("oneOf")
+        return out
+    if isinstance(node, list):
+        return [_as_written(v) for v in node]
+    return node
+
+
+EXAMPLES = {
+    "run": """examples:
+  laborsim run baseline_2020
+  laborsim run teaching_small --months 12 --seed 3 --lang zh --figure-format png,svg,pdf
+  laborsim run teaching_small --replicates 20 --workers 2
+  laborsim run teaching_small --until-ci 0.01 --metric retention_ningbo_6m""",
+    "compare": """examples:
+  laborsim compare no_policy policy_liaison policy_subsidy --replicates 20
+  laborsim compare baseline_2020_no_subsidy baseline_2020 --replicates 10 --engine arrays --lang zh""",
+    "sweep": """examples:
+  laborsim sweep scenarios/sweeps/teaching_lhs.yaml --workers 2
+  laborsim sweep scenarios/sweeps/teaching_sobol.yaml      # needs the `calibrate` extra (SALib)""",
+    "budget": """examples:
+  laborsim budget baseline_2020 --baseline baseline_2020_no_subsidy --replicates 10 --brief brief.html
+  laborsim budget baseline_2020 --baseline baseline_2020_no_subsidy --lang zh --xlsx brief.xlsx
+  laborsim budget teaching_small --target "retention_6m_poor>=0.75" --lever subsidy.total_yuan
+  laborsim budget teaching_small --budget-yuan 5e6 --metric retention_ningbo_6m_poor""",
+    "app": """examples:
+  laborsim app                                  # teaching_small, http://127.0.0.1:8765
+  laborsim app policy_subsidy --second no_policy --port 8800""",
+    "validate": """examples:
+  laborsim validate baseline_2020
+  laborsim validate my_scenario.yaml""",
+    "list": """examples:
+  laborsim list
+  laborsim run $(laborsim list | head -1 | cut -d' ' -f1)""",
+    "schema": """examples:
+  laborsim schema > scenario.schema.json
+  # then, first line of a scenario YAML, for editors with the YAML language server:
+  # yaml-language-server: $schema=scenario.schema.json""",
+}
+
+
+def _figure_formats(text: str) -> str:
+    """argparse type of --figure-format: a comma list of png, svg, pdf."""
+    from . import plotting
+
+    before = plotting.FORMATS
+    try:
+        plotting.configure(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+    finally:
+        plotting.FORMATS = before
+    return text
+
+
+def _user_options(p: argparse.ArgumentParser, sub, parsers: dict[str, argparse.ArgumentParser]) -> None:
+    """What users asked for beyond the commands: --version, list, schema, --lang,
+    --figure-format, --xlsx, and examples under every command's --help."""
+    from . import __version__
+
+    p.add_argument("--version", action="version", version=f"laborsim {__version__}")
+    parsers["list"] = sub.add_parser("list", help="the shipped scenarios, one line each")
+    parsers["list"].set_defaults(func=cmd_list)
+    parsers["schema"] = sub.add_parser("schema", help="JSON Schema of a scenario file (for editors)")
+    parsers["schema"].set_defaults(func=cmd_schema)
+    for name in ("run", "compare", "budget"):
+        parsers[name].add_argument(
+            "--lang", choices=["en", "zh"], help="language of the summary, figures and brief (default: the locale's)"
+        )
+    for name in ("run", "compare", "sweep"):
+        parsers[name].add_argument(
+            "--figure-format",
+            type=_figure_formats,
+            metavar="FMT[,FMT]",
+            help="figure files to write: png, svg, pdf, comma-separated (default png, 150 dpi)",
+        )
+    parsers["budget"].add_argument("--xlsx", help="also write the brief's tables to this Excel workbook (.xlsx)")
+    for name, sp in parsers.items():
+        sp.epilog = EXAMPLES.get(name)
+        sp.formatter_class = argparse.RawDescriptionHelpFormatter
+
+
 def parser() -> argparse.ArgumentParser:
     p = _Parser(prog="laborsim", description="Organized labor migration Qianxinan -> Ningbo")
     sub = p.add_subparsers(dest="command", required=True)
@@ -282,7 +435,28 @@ def parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check a scenario file")
     v.add_argument("scenario")
     v.set_defaults(func=cmd_validate)
+    _user_options(p, sub, {"run": r, "compare": c, "sweep": w, "budget": b, "app": a, "validate": v})
     return p
+
+
+def _with_display_options(args) -> int:
+    """Run the command with its --lang and --figure-format in force, restored afterwards
+    (so one call of `main` in a long-lived process does not change the next)."""
+    lang, formats = getattr(args, "lang", None), getattr(args, "figure_format", None)
+    if lang:
+        set_lang(lang)
+    if formats:
+        from . import plotting
+
+        before = plotting.FORMATS
+        plotting.configure(formats)
+    try:
+        return args.func(args)
+    finally:
+        if lang:
+            set_lang(None)
+        if formats:
+            plotting.FORMATS = before
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -290,7 +464,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = parser().parse_args(argv)
         _preflight().paths(args)
-        return args.func(args)
+        return _with_display_options(args)
     except UsageError as e:
         print(str(e), file=sys.stderr)
         return 2

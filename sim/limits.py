@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ScenarioError
-from .runner import choose_engine, n_agents
 from .schema import Scenario
+from .sizing import choose_engine, n_agents
 
 MiB = 1024**2
 GiB = 1024**3

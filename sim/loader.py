@@ -40,8 +40,14 @@ def resolve_path(name: str | Path) -> Path:
     for c in candidates:
         if _is(c, "is_file"):
             return c
+    from .shipped import closest
+
+    hint = closest(name) if p.name not in ("", "..") else None
     given = "a directory" if _is(p, "is_dir") else "a path that does not exist"
-    raise ScenarioError(_short(str(name)) or "''", "", given, "an existing .yaml file or a name in scenarios/")
+    given += f" (did you mean {hint}?)" if hint else ""
+    raise ScenarioError(
+        _short(str(name)) or "''", "", given, "an existing .yaml file or a name in scenarios/ (laborsim list)"
+    )
 
 
 def _is(p: Path, test: str) -> bool:

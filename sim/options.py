@@ -24,8 +24,8 @@ MAX_WORKERS = 1024
 SEED_MAX = 2**63 - 1
 
 
-def _refuse(given: str, allowed: str) -> argparse.ArgumentTypeError:
-    return argparse.ArgumentTypeError(f"got {given!r}; allowed: {allowed}")
+def _refuse(given: str, allowed: str, hint: str = "") -> argparse.ArgumentTypeError:
+    return argparse.ArgumentTypeError(f"got {given!r}{hint}; allowed: {allowed}")
 
 
 def whole(lo: int, hi: int, what: str = "a whole number"):
@@ -87,11 +87,20 @@ def memory(text: str) -> int:
 
 
 def metric(text: str) -> str:
-    """Type: a numeric headline metric (names may omit 'ningbo_')."""
-    name = full_name(text.strip())
+    """Type: a numeric headline metric, named in full as summary.json names it (a
+    --target goal may shorten retention_ningbo_* to retention_*; a --metric may not)."""
+    name = text.strip()
     if not is_metric(name):
-        raise _refuse(text, "a numeric metric of summary.json: " + ", ".join(NUMERIC_METRICS))
+        raise _refuse(text, "a numeric metric of summary.json: " + ", ".join(NUMERIC_METRICS), _did_you_mean(name))
     return name
+
+
+def _did_you_mean(name: str) -> str:
+    """' (did you mean X?)' for the closest metric name, or ''."""
+    import difflib
+
+    close = difflib.get_close_matches(name, NUMERIC_METRICS, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
 
 
 TARGET = re.compile(r"^\s*([A-Za-z0-9_]+)\s*(>=|<=)\s*(\S+)\s*$")
@@ -111,7 +120,7 @@ def target(text: str) -> str:
         raise _refuse(text, allowed + ", VALUE finite")
     name = full_name(m.group(1))
     if not is_metric(name):
-        raise _refuse(text, "METRIC one of " + ", ".join(NUMERIC_METRICS))
+        raise _refuse(text, "METRIC one of " + ", ".join(NUMERIC_METRICS), _did_you_mean(name))
     return f"{name}{m.group(2)}{value!r}"
 
 

@@ -62,13 +62,21 @@ def write_run(res: RunResult, out_root: Path, fmt: str = "csv", figures: bool = 
     with Staged(Path(out_root) / res.scenario.name, f"{stamp}-s{res.seed}-{scenario_hash(res)}") as tmp:
         write_tables(tmp, {k: res.tables[k] for k in SMALL_TABLES}, fmt)
         res.tables["spells"].to_parquet(tmp / "spells.parquet", index=False)
-        (tmp / "summary.json").write_text(json.dumps(res.metrics, indent=2, default=float), encoding="utf-8")
+        (tmp / "summary.json").write_text(json_text(res.metrics), encoding="utf-8")
         if figures:
             from .plotting import all_figures  # matplotlib only when figures are drawn
 
-            save_figures(tmp / "figures", all_figures(res.tables, res.months))
-        (tmp / "manifest.json").write_text(json.dumps(manifest(res), indent=2), encoding="utf-8")
+            ppa = res.scenario.population.people_per_agent
+            save_figures(tmp / "figures", all_figures(res.tables, res.months, ppa, scenario=res.scenario))
+        (tmp / "manifest.json").write_text(json_text(manifest(res)), encoding="utf-8")
     return tmp.final
+
+
+def json_text(obj) -> str:
+    """Strict JSON (`sim.metrics.summary.json_text`: null, never NaN)."""
+    from .metrics.summary import json_text as strict
+
+    return strict(obj)
 
 
 def write_tables(folder: Path, tables: dict, fmt: str = "csv") -> None:
@@ -100,13 +108,11 @@ def _missing(v) -> bool:
 
 
 def save_figures(folder: Path, figs: dict) -> None:
-    """Save figures as PNG and free them."""
-    from .plotting import close
+    """Save figures in the configured formats (PNG by default, `--figure-format`) and free them."""
+    from .plotting import save
 
-    folder.mkdir(parents=True, exist_ok=True)
     for stem, fig in figs.items():
-        fig.savefig(folder / f"{stem}.png", dpi=110)
-        close(fig)
+        save(fig, folder, stem)
 
 
 def base_manifest(kind: str, **extra) -> dict:

@@ -1,66 +1,66 @@
-"""The planner brief: one self-contained HTML file (figures embedded as PNG data),
-opening offline in any browser. Each headline number carries a `data-metric`
-attribute so the brief can be checked against the tables it summarizes."""
+"""The planner brief: one self-contained HTML file (figures embedded as PNG data,
+opening offline in any browser) and the same tables as one Excel workbook.
+
+It answers the planner's question in this order: (1) what the policy itself costs,
+by fiscal year and payer (the scenario's cost minus its twin's, paired by seed);
+(2) what it buys; (3) the goal-seek answer when one was asked; (4) which
+uncertainty the intervals include. The whole program's tables, caps, parameter
+differences and sources follow. Each headline number carries a `data-metric`
+attribute so the brief can be checked against the tables it summarizes.
+
+The HTML comes from the Jinja2 template `templates/brief.html` (autoescaped);
+text is in English or Chinese (`sim.i18n`).
+"""
 
 from __future__ import annotations
 
 import base64
-import html
 import io
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
 from ..experiments.compare import flatten
+from ..i18n import label, policy_label, t
 
-CSS = """body{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222}
-table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}
-th{background:#f3f3f3}td.l,th.l{text-align:left}.stamp{color:#777;font-size:90%}"""
-
-
-def _png(fig) -> str:
-    from ..plotting import close
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100)
-    close(fig)
-    return base64.b64encode(buf.getvalue()).decode()
+MONEY = ("mean", "lo95", "hi95", "q05", "q50", "q95", "cap_yuan", "owed_yuan", "turned_away", "payments_mean")
 
 
-def _table(df: pd.DataFrame, money: tuple[str, ...] = ()) -> str:
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
-    rows = []
-    for r in df.itertuples(index=False):
-        cells = []
-        for c, v in zip(df.columns, r, strict=True):
-            if isinstance(v, float):
-                txt = f"{v:,.0f}" if c in money or abs(v) >= 100 else f"{v:.3f}"
-                cells.append(f"<td>{txt}</td>")
-            else:
-                cells.append(f"<td class='l'>{html.escape(str(v))}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+@dataclass
+class BriefData:
+    """Everything the brief shows, as plain tables and numbers (code names, not labels).
 
+    Attributes:
+        scenario, baseline: the two scenarios' names.
+        headline: what the policy costs: rows (metric id, i18n label key `head.*`, mean, lo, hi, unit).
+        buys: what it buys, rows as in `headline`.
+        own_by_year: the policy's own cost: year, payer, mean, lo95, hi95, q05, q95.
+        own_by_policy: the same by year, policy and payer.
+        program_by_year: the whole scenario's cost: year, policy, payer, mean, q05, q95, payments_mean.
+        goal: the goal-seek or budget-search result (None when none was asked).
+        caps, diffs, sources: tables.
+        stamp: seed/version stamp.
+        totals: {"own": yuan, "program": yuan} over the run (means).
+        figures: {i18n key: matplotlib Figure}.
+        scenario_obj: the scenario (for policies' Chinese names).
+    """
 
-def fmt(v: float, unit: str) -> str:
-    """A headline number as text."""
-    if v != v:
-        return "n/a"
-    return f"{v:.3f}" if unit == "share" else f"{v:,.0f}"
-
-
-def headline_rows(head: list[tuple[str, str, float, float, float, str]]) -> str:
-    """Rows: label, metric id, mean, lo, hi, unit."""
-    out = []
-    for label, key, m, lo, hi, unit in head:
-        out.append(
-            f"<tr><td class='l'>{html.escape(label)}</td><td data-metric='{key}'>{fmt(m, unit)}</td>"
-            f"<td>{fmt(lo, unit)} .. {fmt(hi, unit)}</td><td class='l'>{unit}</td></tr>"
-        )
-    return (
-        "<table><tr><th class='l'>headline</th><th>mean</th><th>95% interval</th><th class='l'>unit</th></tr>"
-        + "".join(out)
-        + "</table>"
-    )
+    scenario: str
+    baseline: str
+    headline: list[tuple]
+    buys: list[tuple]
+    own_by_year: pd.DataFrame
+    own_by_policy: pd.DataFrame
+    program_by_year: pd.DataFrame
+    goal: dict | None
+    caps: pd.DataFrame
+    diffs: pd.DataFrame
+    sources: pd.DataFrame
+    stamp: dict
+    totals: dict
+    figures: dict = field(default_factory=dict)
+    scenario_obj: object = None
 
 
 def sources(scenario_json: dict) -> pd.DataFrame:
@@ -73,37 +73,190 @@ def sources(scenario_json: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["item", "source"])
 
 
-def render(
-    title: str,
-    head,
-    by_year: pd.DataFrame,
-    by_payer: pd.DataFrame,
-    diffs: pd.DataFrame,
-    srcs: pd.DataFrame,
-    figs: dict,
-    stamp: dict,
-    caps: pd.DataFrame,
-) -> str:
-    """The whole brief as one HTML string."""
-    imgs = "".join(
-        f"<h3>{html.escape(k)}</h3><img alt='{html.escape(k)}' src='data:image/png;base64,{_png(f)}'>"
-        for k, f in figs.items()
+def fmt(v, unit: str) -> str:
+    """A headline number as text ('n/a' when it could not be computed)."""
+    if v is None or v != v:
+        return "n/a"
+    return f"{v:.3f}" if unit == "share" else f"{v:,.0f}"
+
+
+def _cell(col: str, v, data: BriefData, lang: str) -> str:
+    """One table cell as text: money rounded, codes as readable labels."""
+    if isinstance(v, float):
+        if v != v:
+            return ""
+        return f"{v:,.0f}" if col in MONEY or abs(v) >= 100 else f"{v:.3f}"
+    if col == "payer":
+        return label("payer", str(v), lang)
+    if col == "policy":
+        return policy_label(str(v), data.scenario_obj, lang)
+    return str(v)
+
+
+def localized(df: pd.DataFrame, data: BriefData, lang: str) -> tuple[list[str], list[list[str]]]:
+    """Column titles and cell texts of a table in `lang` (used by both HTML and workbook)."""
+    cols = [t(f"col.{c}", lang) for c in df.columns]
+    rows = [[_cell(c, v, data, lang) for c, v in zip(df.columns, r, strict=True)] for r in df.itertuples(index=False)]
+    return cols, rows
+
+
+def goal_text(goal: dict | None, lang: str) -> str:
+    """The goal-seek (or budget search) answer in one sentence."""
+    if not goal:
+        return t("brief.no_goal", lang)
+    b = goal.get("best")
+    if "budget_yuan" in goal:
+        if b is None:
+            return t("brief.budget_none", lang, budget=f"{goal['budget_yuan']:,.0f}")
+        return t(
+            "brief.budget_best",
+            lang,
+            budget=f"{goal['budget_yuan']:,.0f}",
+            lever=goal["lever"],
+            value=f"{b['lever_value']:,.4g}",
+            cost=f"{b['cost_mean_yuan']:,.0f}",
+            metric=goal["metric"],
+            mvalue=f"{b['metric_mean']:.3f}",
+        )
+    key = "brief.goal_met" if goal.get("met") else "brief.goal_not_met"
+    return t(
+        key,
+        lang,
+        lever=goal["lever"],
+        target=goal["target"],
+        p=goal["probability"],
+        value=f"{b['lever_value']:,.4g}",
+        cost=f"{b['cost_mean_yuan']:,.0f}",
+        share=b["success_share"],
     )
-    stamp_txt = ", ".join(f"{k}: {v}" for k, v in stamp.items())
-    return f"""<!doctype html><html><head><meta charset="utf-8"><title>{html.escape(title)}</title>
-<style>{CSS}</style></head><body>
-<h1>{html.escape(title)}</h1>
-<p class="stamp">{html.escape(stamp_txt)}</p>
-<h2>Headline numbers</h2>{headline_rows(head)}
-<p>Yuan of the scenario's year. Intervals are 95% intervals over paired replicates (same seeds for the
-scenario and its baseline twin). Deadweight: the share of subsidy paid to workers who held a Ningbo job in
-the twin run that month, i.e. would have stayed anyway.</p>
-<h2>Cost by fiscal year, policy and payer</h2>{_table(by_year, ("mean", "q05", "q50", "q95"))}
-<h2>Cost by payer</h2>{_table(by_payer, ("mean", "q05", "q50", "q95"))}
-<h2>Budget caps</h2>{_table(caps) if len(caps) else "<p>No budget cap in this scenario.</p>"}
-<h2>How this scenario differs from its baseline</h2>{_table(diffs)}
-<h2>Assumptions and sources</h2>
-<p>Numbers with a source below come from the program's record (see shared/domain.md); every other number
-in the scenario files is marked ASSUMPTION there.</p>{_table(srcs)}
-<h2>Figures</h2>{imgs}
-</body></html>"""
+
+
+def for_sheet(df: pd.DataFrame, data: BriefData, lang: str) -> pd.DataFrame:
+    """A table with localized column titles and labels; numbers stay numbers."""
+    cols, rows = localized(df, data, lang)
+    raw = df.reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            title: raw[c] if pd.api.types.is_numeric_dtype(raw[c]) else [r[i] for r in rows]
+            for i, (title, c) in enumerate(zip(cols, df.columns, strict=True))
+        }
+    )
+
+
+def sheets(data: BriefData, lang: str) -> dict[str, pd.DataFrame]:
+    """The brief's tables in reading order, with localized titles and columns."""
+    head = pd.DataFrame(
+        [
+            {
+                t("col.headline", lang): t(key, lang, year=data.stamp.get("first_year", "")),
+                t("col.mean", lang): m,
+                t("col.lo95", lang): lo,
+                t("col.hi95", lang): hi,
+                t("col.unit", lang): t(f"unit.{unit}", lang),
+            }
+            for _, key, m, lo, hi, unit in [*data.headline, *data.buys]
+        ]
+    )
+    goal = pd.DataFrame({t("sheet.goal", lang): [goal_text(data.goal, lang)]})
+    if data.goal and data.goal.get("path"):
+        goal = pd.concat([goal, pd.DataFrame(data.goal["path"])], axis=1)
+    out = {t("col.headline", lang): head}
+    for key, df in [
+        ("sheet.own_by_year", data.own_by_year),
+        ("sheet.own_by_policy", data.own_by_policy),
+        ("sheet.program_by_year", data.program_by_year),
+        ("sheet.caps", data.caps),
+        ("sheet.diffs", data.diffs),
+        ("sheet.sources", data.sources),
+    ]:
+        out[t(key, lang)] = for_sheet(df, data, lang)
+    out[t("sheet.goal", lang)] = goal
+    out[t("sheet.stamp", lang)] = pd.DataFrame(list(data.stamp.items()), columns=["key", "value"])
+    return out
+
+
+def write_workbook(data: BriefData, path: Path, lang: str) -> None:
+    """The brief's tables as one .xlsx workbook, a sheet per table (openpyxl), numbers kept as numbers."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
+        for name, df in sheets(data, lang).items():
+            df.to_excel(xl, sheet_name=_sheet_name(name), index=False)
+            ws = xl.sheets[_sheet_name(name)]
+            for col in ws.columns:
+                width = max(len(str(c.value or "")) for c in col[:50])
+                ws.column_dimensions[col[0].column_letter].width = min(60, max(10, width + 2))
+    tmp.replace(path)
+
+
+def _sheet_name(name: str) -> str:
+    """Excel allows 31 characters and no []:*?/\\ in a sheet name."""
+    for ch in "[]:*?/\\":
+        name = name.replace(ch, " ")
+    return name[:31]
+
+
+def _png(fig) -> str:
+    from ..plotting import close
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110)
+    close(fig)
+    return base64.b64encode(buf.getvalue()).decode()
+
+
+def render(data: BriefData, lang: str) -> str:
+    """The whole brief as one HTML string, in `lang` ('en' or 'zh')."""
+    try:
+        import jinja2
+    except ImportError:  # a core dependency; only a broken install lacks it
+        from ..errors import ScenarioError
+
+        raise ScenarioError("<install>", "jinja2", "not installed", "pip install -e . (a dependency)") from None
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("sim.budget", "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True
+    )
+
+    def table(df: pd.DataFrame) -> dict:
+        cols, rows = localized(df, data, lang)
+        left = [not pd.api.types.is_numeric_dtype(df[c]) for c in df.columns]
+        return {"cols": cols, "rows": rows, "left": left}
+
+    def rows(head: list[tuple]) -> list[dict]:
+        return [
+            {
+                "label": t(key, lang, year=data.stamp.get("first_year", "")),
+                "key": metric,
+                "mean": fmt(m, unit),
+                "interval": f"{fmt(lo, unit)} .. {fmt(hi, unit)}",
+                "unit": t(f"unit.{unit}", lang),
+            }
+            for metric, key, m, lo, hi, unit in head
+        ]
+
+    return env.get_template("brief.html").render(
+        lang=lang,
+        t=lambda key, **kw: t(key, lang, **kw),
+        title=t("brief.title", lang, scenario=data.scenario, baseline=data.baseline),
+        cost_text=t(
+            "brief.q_cost_text",
+            lang,
+            scenario=data.scenario,
+            baseline=data.baseline,
+            total=f"{data.totals['program']:,.0f}",
+            own=f"{data.totals['own']:,.0f}",
+        ),
+        head=rows(data.headline),
+        buys=rows(data.buys),
+        own_by_year=table(data.own_by_year),
+        own_by_policy=table(data.own_by_policy),
+        program_by_year=table(data.program_by_year),
+        caps=table(data.caps) if len(data.caps) else None,
+        diffs=table(data.diffs),
+        sources=table(data.sources),
+        goal=goal_text(data.goal, lang),
+        goal_path=table(pd.DataFrame(data.goal["path"])) if data.goal and data.goal.get("path") else None,
+        caveats=t("brief.caveats", lang, n=data.stamp.get("replicates", "?"), rate=data.stamp.get("discount_rate", 0)),
+        figures=[(t(k, lang), _png(f)) for k, f in data.figures.items()],
+        stamp=", ".join(f"{k}: {v}" for k, v in data.stamp.items()),
+    )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from concurrent.futures import as_completed
+import os
+import shutil
+from concurrent.futures import FIRST_COMPLETED, wait
 from pathlib import Path
 
 import pandas as pd
@@ -13,8 +14,10 @@ from .. import __version__
 from ..errors import ScenarioError
 from ..experiments.compare import parameter_differences
 from ..experiments.executors import executor
+from ..i18n import label, set_lang, t
 from ..loader import load_scenario
 from ..metrics.budget import by_month_policy_payer
+from ..metrics.summary import json_text
 from ..plotting import budget_bands_figure, retention_bands_figure
 from ..policies import policy_free
 from ..results_io import Staged, base_manifest, git_commit, write_tables
@@ -22,8 +25,8 @@ from ..runner import choose_engine, run
 from ..schema import Scenario
 from ..streams import replicate_seeds
 from . import brief
-from .goal import best_for_budget, goal_seek
-from .tables import caps_table, cost_bands, recipients_table, value_summary
+from .goal import best_for_budget, check_request, goal_seek
+from .tables import caps_table, cost_bands, own_cost_bands, recipients_table, value_summary
 from .twin import run_twins, twin_metrics
 
 
@@ -33,35 +36,20 @@ def policy_free_twin(sc: Scenario) -> Scenario:
 
 
 def cmd_budget(args) -> int:
+    """`laborsim budget SCENARIO`: the policy's own cost, value for money, goal-seek, brief."""
+    lang = set_lang(getattr(args, "lang", None))
     sc = load_scenario(args.scenario)
     base = load_scenario(args.baseline) if args.baseline else policy_free_twin(sc)
-    same = ("population", "places", "calendar")
-    if any(getattr(sc, k).model_dump() != getattr(base, k).model_dump() for k in same):
-        raise ScenarioError(
-            "<command line>",
-            "--baseline",
-            f"{base.name} (different people, places or calendar)",
-            f"a twin of {sc.name} that differs only in policies and behavior",
-        )
+    check_twin(sc, base)
+    if args.target or args.budget_yuan is not None:
+        check_request(sc, args.lever, args.target, args.metric if args.budget_yuan is not None else None)
+    check_output(args.brief, "--brief", ".html")
+    check_output(getattr(args, "xlsx", None), "--xlsx", ".xlsx")
     master = sc.seed if args.seed is None else args.seed
     engine = choose_engine(sc, args.engine)
     seeds = replicate_seeds(master, args.replicates)
     twins = twin_runs(sc, base, seeds, engine, args)
-    per_seed = pd.DataFrame([twin_metrics(t, args.discount_rate) for t in twins])
-    value = value_summary(per_seed)
-    by_month = cost_bands(twins, ["month", "policy", "payer"])
-    by_year = cost_bands(twins, ["year", "policy", "payer"])
-    by_payer = cost_bands(twins, ["year", "payer"])
-    tables = {
-        "value_per_seed": per_seed,
-        "value_summary": value,
-        "cost_by_month": by_month,
-        "cost_by_year": by_year,
-        "cost_by_payer": by_payer,
-        "recipients": recipients_table(twins),
-        "caps": caps_table(twins),
-        "parameter_differences": parameter_differences(base.model_dump(mode="json"), sc.model_dump(mode="json")),
-    }
+    tables = budget_tables(sc, base, twins, args.discount_rate)
     run_fn = lambda s, seed: run(s, seed=seed, engine=engine)  # noqa: E731
     goal = None
     if args.target:
@@ -81,121 +69,200 @@ def cmd_budget(args) -> int:
         "laborsim": __version__,
         "git": git_commit()[:10] or "n/a",
         "discount_rate": args.discount_rate,
+        "first_year": int(sc.calendar.start[:4]),
     }
-    html = make_brief(sc, base, twins, value, by_year, by_payer, tables, stamp, not getattr(args, "no_figures", False))
+    data = brief_data(sc, base, twins, tables, goal, stamp, not getattr(args, "no_figures", False))
+    html = brief.render(data, lang)
     with Staged(Path(args.out) / "budget", f"{sc.name}-vs-{base.name}-r{len(seeds)}-m{master}") as tmp:
         write_tables(tmp, tables)
         (tmp / "brief.html").write_text(html, encoding="utf-8")
+        brief.write_workbook(data, tmp / "brief.xlsx", lang)
         (tmp / "manifest.json").write_text(
-            json.dumps(
-                base_manifest("budget", **stamp, seeds=seeds, goal=goal, resolved_scenario=sc.model_dump(mode="json")),
-                indent=2,
-                default=float,
-            )
+            json_text(
+                base_manifest("budget", **stamp, seeds=seeds, goal=goal, resolved_scenario=sc.model_dump(mode="json"))
+            ),
+            encoding="utf-8",
         )
     if args.brief:
-        Path(args.brief).write_text(html, encoding="utf-8")
-    print(budget_text(value, by_payer, tables["caps"], goal))
-    print(f"results: {tmp.final}")
+        _copy(tmp.final / "brief.html", Path(args.brief))
+    if getattr(args, "xlsx", None):
+        _copy(tmp.final / "brief.xlsx", Path(args.xlsx))
+    print(budget_text(tables, goal, lang))
+    print(t("cli.results", lang, folder=tmp.final))
     return 0
 
 
+def check_twin(sc: Scenario, base: Scenario) -> None:
+    """A twin must have the same people, places and calendar as the scenario."""
+    same = ("population", "places", "calendar")
+    if any(getattr(sc, k).model_dump() != getattr(base, k).model_dump() for k in same):
+        raise ScenarioError(
+            "<command line>",
+            "--baseline",
+            f"{base.name} (different people, places or calendar)",
+            f"a twin of {sc.name} that differs only in policies and behavior",
+        )
+
+
+def check_output(path: str | None, option: str, suffix: str) -> None:
+    """An output file option: its folder must exist and its name end in `suffix` (checked before any run)."""
+    if not path:
+        return
+    p = Path(path)
+    if p.suffix.lower() != suffix:
+        raise ScenarioError("<command line>", option, repr(path), f"a file name ending in {suffix}")
+    if not p.parent.is_dir():
+        raise ScenarioError("<command line>", option, f"{path} (no folder {p.parent})", "a path in an existing folder")
+
+
+def _copy(src: Path, dst: Path) -> None:
+    """Copy a finished file to the user's path atomically (temporary file, then rename)."""
+    tmp = dst.with_name(f".{dst.name}.tmp")
+    shutil.copyfile(src, tmp)
+    os.replace(tmp, dst)
+
+
+def budget_tables(sc: Scenario, base: Scenario, twins: list[dict], rate: float) -> dict[str, pd.DataFrame]:
+    """Every table of the budget folder, the policy's own cost first."""
+    per_seed = pd.DataFrame([twin_metrics(tw, rate) for tw in twins])
+    per_seed.insert(1, "own_cost_yuan", per_seed["cost_yuan"] - per_seed["baseline_cost_yuan"])
+    return {
+        "own_cost_by_payer": own_cost_bands(twins, ["year", "payer"]),
+        "own_cost_by_policy": own_cost_bands(twins, ["year", "policy", "payer"]),
+        "value_per_seed": per_seed,
+        "value_summary": value_summary(per_seed),
+        "cost_by_month": cost_bands(twins, ["month", "policy", "payer"]),
+        "cost_by_year": cost_bands(twins, ["year", "policy", "payer"]),
+        "cost_by_payer": cost_bands(twins, ["year", "payer"]),
+        "recipients": recipients_table(twins),
+        "caps": caps_table(twins),
+        "parameter_differences": parameter_differences(base.model_dump(mode="json"), sc.model_dump(mode="json")),
+    }
+
+
 def twin_runs(sc: Scenario, base: Scenario, seeds: list[int], engine: str, args) -> list[dict]:
-    """Run the twin pairs through the chosen executor; results in seed order."""
-    with executor(args.workers, args.scheduler) as (ex, _):
-        futures = {ex.submit(run_twins, sc, base, s, engine): s for s in seeds}
-        out = {}
-        for f in tqdm(
-            as_completed(futures), total=len(futures), desc=f"{sc.name} + twin", unit="pair", disable=args.quiet
-        ):
-            out[futures[f]] = f.result()
+    """Run the twin pairs through the chosen executor; results in seed order.
+
+    At most `in_flight` pairs are submitted at once, and the progress bar moves
+    each time a pair finishes (an in-process executor runs a pair on submit, so
+    submitting all of them first would leave the bar silent until the end).
+    """
+    out: dict[int, dict] = {}
+    pending: dict = {}
+    todo = iter(seeds)
+    desc = f"{sc.name} + twin ({len(seeds)} seeds)"
+    with executor(args.workers, args.scheduler) as (ex, in_flight):
+        with tqdm(total=len(seeds), desc=desc, unit="pair", disable=args.quiet, smoothing=0) as bar:
+            while True:
+                while len(pending) < in_flight and (s := next(todo, None)) is not None:
+                    pending[ex.submit(run_twins, sc, base, s, engine)] = s
+                if not pending:
+                    break
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for f in done:
+                    out[pending.pop(f)] = f.result()
+                    bar.update(1)
     return [out[s] for s in seeds]
 
 
-def headline(value: pd.DataFrame, by_payer: pd.DataFrame, first_year: int) -> list[tuple]:
-    """The brief's headline rows: (label, key, mean, lo, hi, unit)."""
-    v = value.set_index("metric")
-    y = by_payer[by_payer["year"] == first_year]
-    rows = [
-        (
-            f"cost in {first_year}, all payers",
-            f"cost_{first_year}_yuan",
-            y["mean"].sum(),
-            y["q05"].sum(),
-            y["q95"].sum(),
-            "yuan",
-        )
+def headline(tables: dict[str, pd.DataFrame], first_year: int) -> tuple[list[tuple], list[tuple]]:
+    """The brief's headline rows, (metric id, label key, mean, lo, hi, unit): what the
+    policy itself costs, then what it buys."""
+    v = tables["value_summary"].set_index("metric")
+    own = tables["own_cost_by_payer"]
+    y = own[own["year"] == first_year]
+
+    def row(key: str, label: str, unit: str) -> tuple:
+        return (key, label, v.loc[key, "mean"], v.loc[key, "lo95"], v.loc[key, "hi95"], unit)
+
+    cost = [
+        (f"own_cost_{first_year}_yuan", "head.own_cost_first_year", *y[["mean", "lo95", "hi95"]].sum(), "yuan"),
+        row("own_cost_yuan", "head.own_cost", "yuan"),
+        row("cost_yuan", "head.program_cost", "yuan"),
     ]
-    for label, key, unit in [
-        ("cost over the run", "cost_yuan", "yuan"),
-        ("incremental cost per additional retained worker-month", "incremental_cost_per_extra_worker_month", "yuan"),
-        ("cost per retained worker-month", "cost_per_retained_worker_month", "yuan"),
-        ("additional retained worker-months vs twin", "extra_worker_months", "person-months"),
-        ("deadweight share of subsidy", "deadweight_share", "share"),
-        ("6-month retention in Ningbo, registered poor", "retention_ningbo_6m_poor", "share"),
-        ("same, baseline twin", "baseline_retention_ningbo_6m_poor", "share"),
-    ]:
-        if key in v.index:
-            rows.append((label, key, v.loc[key, "mean"], v.loc[key, "lo95"], v.loc[key, "hi95"], unit))
-    return rows
+    buys = [
+        row(k, label, unit)
+        for k, label, unit in [
+            ("extra_worker_months", "head.extra_worker_months", "person_months"),
+            ("incremental_cost_per_extra_worker_month", "head.incremental", "yuan"),
+            ("retention_ningbo_6m_poor", "head.retention_poor", "share"),
+            ("baseline_retention_ningbo_6m_poor", "head.retention_poor_twin", "share"),
+            ("retention_ningbo_6m", "head.retention", "share"),
+            ("baseline_retention_ningbo_6m", "head.retention_twin", "share"),
+            ("deadweight_share", "head.deadweight", "share"),
+            ("cost_per_retained_worker_month", "head.cost_per_worker_month", "yuan"),
+        ]
+        if k in v.index
+    ]
+    return cost, buys
 
 
-def make_brief(sc, base, twins, value, by_year, by_payer, tables, stamp, figures: bool = True) -> str:
+def brief_data(sc, base, twins, tables, goal, stamp, figures: bool = True) -> brief.BriefData:
+    """What the brief shows (tables, numbers, figures unless `figures` is false), in code names."""
     from ..experiments.bands import budget_bands, retention_bands
 
-    first_year = int(sc.calendar.start[:4])
     reps_p = [
         {
-            "budget": by_month_policy_payer(t["policy"].tables["budget"]),
-            "retention": t["policy"].tables["retention"].query("cohort == 'all'"),
+            "budget": by_month_policy_payer(tw["policy"].tables["budget"]),
+            "retention": tw["policy"].tables["retention"].query("cohort == 'all'"),
         }
-        for t in twins
+        for tw in twins
     ]
-    reps_b = [{"retention": t["baseline"].tables["retention"].query("cohort == 'all'")} for t in twins]
+    reps_b = [{"retention": tw["baseline"].tables["retention"].query("cohort == 'all'")} for tw in twins]
     months = twins[0]["policy"].months
+    ppa = sc.population.people_per_agent
     figs = (
-        {}
-        if not figures
-        else {
-            "Cumulative cost (5-95% band)": budget_bands_figure({sc.name: budget_bands(reps_p, months)}, months),
-            "Retention of registered-poor workers, scenario and twin": retention_bands_figure(
-                {sc.name: retention_bands(reps_p), base.name: retention_bands(reps_b)}, group="poor"
+        {
+            "brief.fig_cost": budget_bands_figure({sc.name: budget_bands(reps_p, months)}, months),
+            "brief.fig_retention": retention_bands_figure(
+                {sc.name: retention_bands(reps_p), base.name: retention_bands(reps_b)},
+                group="poor",
+                people_per_agent=ppa,
             ),
         }
+        if figures
+        else {}
     )
-    year_tab = by_year[["year", "policy", "payer", "mean", "q05", "q95", "payments_mean"]]
-    payer_tab = by_payer[["year", "payer", "mean", "q05", "q95"]]
-    return brief.render(
-        f"Planner brief: {sc.name} against {base.name}",
-        headline(value, by_payer, first_year),
-        year_tab,
-        payer_tab,
-        tables["parameter_differences"],
-        brief.sources(sc.model_dump(mode="json")),
-        figs,
-        stamp,
-        tables["caps"],
+    cost, buys = headline(tables, stamp["first_year"])
+    v = tables["value_summary"].set_index("metric")
+    return brief.BriefData(
+        scenario=sc.name,
+        baseline=base.name,
+        headline=cost,
+        buys=buys,
+        own_by_year=tables["own_cost_by_payer"][["year", "payer", "mean", "lo95", "hi95", "q05", "q95"]],
+        own_by_policy=tables["own_cost_by_policy"][["year", "policy", "payer", "mean", "lo95", "hi95"]],
+        program_by_year=tables["cost_by_year"][["year", "policy", "payer", "mean", "q05", "q95", "payments_mean"]],
+        goal=goal,
+        caps=tables["caps"],
+        diffs=tables["parameter_differences"],
+        sources=brief.sources(sc.model_dump(mode="json")),
+        stamp=stamp,
+        totals={"own": v.loc["own_cost_yuan", "mean"], "program": v.loc["cost_yuan", "mean"]},
+        figures=figs,
+        scenario_obj=sc,
     )
 
 
-def budget_text(value: pd.DataFrame, by_payer: pd.DataFrame, caps: pd.DataFrame, goal) -> str:
-    """Short terminal summary."""
-    lines = ["cost by fiscal year and payer (yuan, mean and 5-95%):"]
-    for r in by_payer.itertuples():
-        lines.append(f"  {r.year} {r.payer:<15} {r.mean:>16,.0f}  ({r.q05:,.0f} .. {r.q95:,.0f})")
-    lines.append("value for money (mean and 95% interval over paired seeds):")
-    for r in value.itertuples():
-        if r.metric.startswith(("cost", "incremental", "deadweight", "extra", "retention", "baseline_retention")):
+def budget_text(tables: dict[str, pd.DataFrame], goal, lang: str = "en") -> str:
+    """Short terminal summary: the policy's own cost first, then the whole program, value, caps, goal."""
+    lines = [f"{t('brief.own_by_year', lang)} ({t('unit.yuan', lang)}, {t('col.mean', lang)} [95%]):"]
+    for r in tables["own_cost_by_payer"].itertuples():
+        lines.append(f"  {r.year} {label('payer', r.payer, lang):<18} {r.mean:>16,.0f}  [{r.lo95:,.0f}, {r.hi95:,.0f}]")
+    lines.append(t("cli.program_by_payer", lang))
+    for r in tables["cost_by_payer"].itertuples():
+        lines.append(f"  {r.year} {label('payer', r.payer, lang):<18} {r.mean:>16,.0f}  ({r.q05:,.0f} .. {r.q95:,.0f})")
+    lines.append(t("cli.value", lang))
+    for r in tables["value_summary"].itertuples():
+        shown = ("own", "cost", "incremental", "deadweight", "extra", "retention", "baseline_retention")
+        if r.metric.startswith(shown):
             lines.append(f"  {r.metric:<42} {r.mean:>16,.3f}  [{r.lo95:,.3f}, {r.hi95:,.3f}]")
+    caps = tables["caps"]
     for r in caps.drop_duplicates("policy").itertuples() if len(caps) else []:
         lines.append(
             f"  cap on {r.policy}: binds in {r.bound_month or 'never'}; "
             f"turned away {caps[caps.policy == r.policy].turned_away.mean():,.0f} people (mean)"
         )
     if goal:
-        b = goal["best"]
-        lines.append(
-            f"search on {goal['lever']}: {json.dumps(b, default=float)}"
-            + ("" if goal.get("met", True) else "  (target NOT met at the upper bound)")
-        )
+        lines.append(brief.goal_text(goal, lang))
     return "\n".join(lines)

@@ -17,6 +17,7 @@ import numpy as np
 from ..errors import ScenarioError
 from ..experiments.compare import flatten
 from ..experiments.sweep import set_path
+from ..metrics.summary import check_metric
 from ..schema import Scenario
 from ..streams import replicate_seeds
 from .twin import discounted_cost
@@ -24,15 +25,37 @@ from .twin import discounted_cost
 TARGET = re.compile(r"^\s*([a-z0-9_]+)\s*(>=|<=)\s*([0-9.eE+-]+)\s*$")
 
 
-def parse_target(text: str) -> tuple[str, str, float]:
-    """'retention_6m_poor>=0.75' -> (metric, op, value); metric names may omit 'ningbo_'."""
+def parse_target(text: str, option: str = "--target") -> tuple[str, str, float]:
+    """'retention_6m_poor>=0.75' -> (metric, op, value); metric names may omit 'ningbo_'.
+
+    Raises:
+        ScenarioError: malformed text, or a metric no run reports (checked before any run).
+    """
     m = TARGET.match(text)
-    if not m:
-        raise ScenarioError("<command line>", "--target", repr(text), "METRIC>=VALUE or METRIC<=VALUE")
-    metric = m.group(1)
-    if metric.startswith("retention_") and not metric.startswith(("retention_ningbo_", "retention_first_job_")):
-        metric = "retention_ningbo_" + metric.removeprefix("retention_")
-    return metric, m.group(2), float(m.group(3))
+    try:
+        value = float(m.group(3)) if m else float("nan")
+    except ValueError:
+        value = float("nan")
+    if not m or value != value:
+        allowed = "METRIC>=VALUE or METRIC<=VALUE, e.g. retention_6m>=0.8"
+        raise ScenarioError("<command line>", option, repr(text), allowed)
+    return metric_name(m.group(1), option), m.group(2), value
+
+
+def metric_name(name: str, option: str) -> str:
+    """The full metric name ('retention_6m_poor' -> 'retention_ningbo_6m_poor'), checked to exist."""
+    if name.startswith("retention_") and not name.startswith(("retention_ningbo_", "retention_first_job_")):
+        name = "retention_ningbo_" + name.removeprefix("retention_")
+    return check_metric(name, option, extra=("cost_yuan",))
+
+
+def check_request(scenario: Scenario, lever: str, target: str | None = None, metric: str | None = None) -> None:
+    """Check a goal-seek or budget search request before any run: target, metric, lever."""
+    if target is not None:
+        parse_target(target)
+    if metric is not None:
+        metric_name(metric, "--metric")
+    apply_lever(scenario, lever, current_value(scenario, lever))
 
 
 def apply_lever(scenario: Scenario, lever: str, value: float) -> Scenario:
@@ -66,7 +89,10 @@ def current_value(scenario: Scenario, lever: str) -> float:
                 if p["type"] == "subsidy" and head in (k, "subsidy")
             )
         )
-    return float(flatten(sj)[lever])
+    value = flatten(sj).get(lever)
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise ScenarioError("<command line>", "--lever", repr(lever), "a numeric key path of the scenario")
+    return float(value)
 
 
 def evaluate(scenario: Scenario, seeds: list[int], run_fn) -> list[dict]:
@@ -143,7 +169,7 @@ def best_for_budget(
 ) -> dict:
     """Largest lever value whose mean cost stays within `budget_yuan`, and the
     metric it buys (cost assumed to rise with the lever)."""
-    metric = parse_target(f"{metric}>=0")[0]
+    metric = metric_name(metric, "--metric")
     seeds = replicate_seeds(master_seed, replicates)
     hi = hi if hi is not None else 2.0 * max(current_value(scenario, lever), 1.0)
     lo, path, best = 0.0, [], None

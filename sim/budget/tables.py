@@ -8,11 +8,12 @@ import pandas as pd
 from ..experiments.bands import bands, mean_ci
 
 
-def _per_seed(twins: list[dict], keys: list[str]) -> pd.DataFrame:
-    """Yuan and payments per seed and `keys` (a missing combination is 0)."""
+def _per_seed(twins: list[dict], keys: list[str], side: str = "policy") -> pd.DataFrame:
+    """Yuan and payments per seed and `keys` (a missing combination is 0), of the
+    policy run (`side="policy"`) or of its twin (`side="baseline"`)."""
     frames = []
     for i, t in enumerate(twins):
-        b = t["policy"].tables["budget"].copy()
+        b = t[side].tables["budget"].copy()
         if b.empty:
             continue
         b["year"] = b["month"].str[:4].astype(int)
@@ -33,6 +34,39 @@ def cost_bands(twins: list[dict], keys: list[str]) -> pd.DataFrame:
     out = bands(per, keys, "yuan")
     out["payments_mean"] = per.groupby(keys)["recipients"].mean().to_numpy()
     return out
+
+
+def own_cost_bands(twins: list[dict], keys: list[str]) -> pd.DataFrame:
+    """The policy's own cost per `keys`: cost of the scenario minus cost of its twin,
+    paired seed by seed, with the mean's 95% interval and the 5/50/95% band.
+
+    What the twin also pays for (the policies both share) cancels out, so what is
+    left is the money the policy adds, including the knock-on change in the shared
+    policies' spending (e.g. fewer return tickets when more people stay).
+    """
+    cols = [*keys, "mean", "lo95", "hi95", "q05", "q50", "q95", "n"]
+    pol, base = _per_seed(twins, keys, "policy"), _per_seed(twins, keys, "baseline")
+    if pol.empty and base.empty:
+        return pd.DataFrame(columns=cols)
+    # each side lists every rep for the keys it has; an outer merge then fills the other side with 0
+    both = pol.merge(base, on=[*keys, "rep"], how="outer", suffixes=("", "_twin"))
+    both = both.fillna({"yuan": 0.0, "yuan_twin": 0.0})
+    diff = both[keys].assign(own_yuan=both["yuan"].astype(float) - both["yuan_twin"].astype(float))
+    out = bands(diff, keys, "own_yuan")
+    ci = diff.groupby(keys)["own_yuan"].apply(lambda x: pd.Series(mean_ci(x), index=["m", "lo95", "hi95"])).unstack()
+    out = out.merge(ci[["lo95", "hi95"]].reset_index(), on=keys)
+    return out[cols]
+
+
+def own_total(twins: list[dict]) -> tuple[float, float, float]:
+    """Mean and 95% interval of the policy's own cost over the run (scenario minus twin)."""
+    per = [_total(t["policy"]) - _total(t["baseline"]) for t in twins]
+    return mean_ci(per)
+
+
+def _total(res) -> float:
+    b = res.tables["budget"]
+    return float(b["yuan"].sum()) if len(b) else 0.0
 
 
 def recipients_table(twins: list[dict]) -> pd.DataFrame:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.stats import t as student_t
 
 QUANTILES = (0.05, 0.5, 0.95)
 
@@ -49,44 +50,9 @@ def metric_table(reps: list[dict]) -> pd.DataFrame:
     return pd.DataFrame([{"seed": r["seed"], **r["metrics"]} for r in reps])
 
 
-# Student t 97.5% quantiles for 1..30 degrees of freedom (any statistics table).
-T975 = (
-    12.706,
-    4.303,
-    3.182,
-    2.776,
-    2.571,
-    2.447,
-    2.365,
-    2.306,
-    2.262,
-    2.228,
-    2.201,
-    2.179,
-    2.160,
-    2.145,
-    2.131,
-    2.120,
-    2.110,
-    2.101,
-    2.093,
-    2.086,
-    2.080,
-    2.074,
-    2.069,
-    2.064,
-    2.060,
-    2.056,
-    2.052,
-    2.048,
-    2.045,
-    2.042,
-)
-
-
 def t975(df: int) -> float:
-    """97.5% quantile of Student's t (table to 30 df; 1.96 + 2.4/df beyond, within 0.001)."""
-    return T975[df - 1] if df <= 30 else 1.96 + 2.4 / df
+    """97.5% quantile of Student's t with `df` degrees of freedom (scipy.stats.t)."""
+    return float(student_t.ppf(0.975, df))
 
 
 def mean_ci(x) -> tuple[float, float, float]:

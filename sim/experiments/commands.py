@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC
 from pathlib import Path
 
 import pandas as pd
 
+from ..catalog import record_replicates
 from ..errors import ScenarioError
 from ..loader import load_scenario
-from ..plotting import budget_bands_figure, monthly_bands_figure, retention_bands_figure
+from ..metrics.summary import json_text
+from ..plotting import (
+    budget_bands_figure,
+    monthly_bands_figure,
+    paired_difference_figure,
+    retention_bands_figure,
+)
 from ..results_io import Staged, base_manifest, save_figures, write_tables
 from ..runner import choose_engine, n_agents
 from ..streams import replicate_seeds
@@ -67,7 +73,7 @@ def cmd_replicates(args, overrides: dict) -> int:
             rep = tmp / "replicates" / f"rep-s{r['seed']}"
             tables = {"monthly": r["monthly"], "retention": r["retention"], "budget": r["budget"]}
             write_tables(rep, tables, args.format)
-            (rep / "metrics.json").write_text(json.dumps(r["metrics"], indent=2, default=float))
+            (rep / "metrics.json").write_text(json_text(r["metrics"]), encoding="utf-8")
         if not args.no_figures:
             save_figures(tmp / "figures", _band_figures({sc.name: agg}, list(reps[0]["monthly"]["month"])))
         man = base_manifest(
@@ -83,8 +89,9 @@ def cmd_replicates(args, overrides: dict) -> int:
             half_width=half,
             wall_seconds_total=sum(r["wall_seconds"] for r in reps),
         )
-        (tmp / "manifest.json").write_text(json.dumps(man, indent=2, default=float))
+        (tmp / "manifest.json").write_text(json_text(man), encoding="utf-8")
     folder = tmp.final
+    record_replicates(Path(args.out), folder, sc, reps, master, engine)
     print(replicate_summary(sc.name, agg["replicate_metrics"], half, args.metric if args.until_ci else None))
     print(f"results: {folder}")
     return 0
@@ -156,7 +163,9 @@ def cmd_compare(args) -> int:
             "csv",
         )
         if not getattr(args, "no_figures", False):
-            save_figures(tmp / "figures", _band_figures(aggs, list(reps[base.name][0]["monthly"]["month"])))
+            figs = _band_figures(aggs, list(reps[base.name][0]["monthly"]["month"]))
+            figs["paired_differences"] = paired_difference_figure(summary, base.name)
+            save_figures(tmp / "figures", figs)
         man = base_manifest(
             "compare",
             baseline=base.name,
@@ -166,7 +175,7 @@ def cmd_compare(args) -> int:
             seeds=seeds if unpaired else seeds[base.name],
             engines={s.name: choose_engine(s, args.engine) for s in scs},
         )
-        (tmp / "manifest.json").write_text(json.dumps(man, indent=2))
+        (tmp / "manifest.json").write_text(json_text(man), encoding="utf-8")
     folder = tmp.final
     print(unpaired_text(summary) if unpaired else compare_text(summary))
     print(f"results: {folder}")
@@ -229,7 +238,8 @@ def cmd_sweep(args) -> int:
         f"{counts['failed']} failed"
         + (f"; {counts['broken']} finished files were broken and recomputed" if counts["broken"] else "")
     )
-    if (out / "sobol.csv").exists():
-        print(pd.read_csv(out / "sobol.csv").to_string(index=False))
+    for table in ("sobol.csv", "effects.csv"):
+        if (out / table).exists():
+            print(pd.read_csv(out / table).to_string(index=False))
     print(f"results: {out}")
     return 0

@@ -7,6 +7,7 @@ from concurrent.futures import Executor
 
 import numpy as np
 
+from ..metrics.summary import check_metric
 from ..streams import replicate_seeds
 from .bands import budget_bands, mean_ci, metric_table, monthly_bands, retention_bands
 from .batch import run_many
@@ -50,7 +51,12 @@ def until_ci(
     quiet: bool = False,
 ) -> tuple[list[dict], float]:
     """Add replicates until the 95% interval's half-width of `metric` is below
-    `width`, or `cap` replicates have run. Returns (results, half-width)."""
+    `width`, or `cap` replicates have run. Returns (results, half-width).
+
+    Raises:
+        ScenarioError: `metric` is not a numeric metric a run reports (before any run).
+    """
+    check_metric(metric, "--metric")
     seeds = replicate_seeds(master_seed, cap)
     reps: list[dict] = []
     n = min(start, cap)

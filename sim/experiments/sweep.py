@@ -24,6 +24,7 @@ from typing import Annotated, Literal
 import numpy as np
 import pandas as pd
 from pydantic import Field, ValidationError, field_validator, model_validator
+from scipy.stats import qmc
 
 from ..errors import ScenarioError
 from ..loader import _first_error, _is, load_scenario
@@ -157,11 +158,9 @@ def design_points(spec: SweepSpec) -> tuple[np.ndarray, dict | None]:
         return np.array(list(itertools.product(*axes)), dtype=float), None
     bounds = [[r.low, r.high] for r in rs]
     if spec.design == "lhs":
-        rng = Streams(spec.seed)["sweep_lhs"]
-        n, d = spec.samples, len(names)
-        u = (rng.permuted(np.tile(np.arange(n), (d, 1)), axis=1).T + rng.random((n, d))) / n
         lo, hi = np.array(bounds).T
-        return lo + u * (hi - lo), None
+        lhs = qmc.LatinHypercube(d=len(names), rng=Streams(spec.seed)["sweep_lhs"])
+        return qmc.scale(lhs.random(spec.samples), lo, hi), None
     try:
         from SALib.sample import sobol as sobol_sample
     except ImportError:
@@ -238,6 +237,10 @@ def _run_sweep(spec, scenario, out: Path, executor, in_flight: int, quiet: bool,
     _replace(out / "index.csv", lambda tmp: index.to_csv(tmp, index=False))
     if problem is not None:
         _sobol(spec, problem, index, out, figures)
+    else:
+        effects = linear_effects(index, list(spec.parameters), spec.output)
+        if effects is not None:
+            _replace(out / "effects.csv", lambda tmp: effects.to_csv(tmp, index=False))
     return counts
 
 
@@ -315,6 +318,43 @@ def _replace(target: Path, write) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def linear_effects(index: pd.DataFrame, names: list[str], output: str) -> pd.DataFrame | None:
+    """Standardized regression coefficients (SRC) of `output` (mean over seeds per design
+    point) on the swept parameters, with the R^2 of the linear fit.
+
+    An SRC is the change of the output, in its standard deviations, per standard deviation
+    of the parameter; with a good linear fit (R^2 near 1) SRC^2 is the parameter's share
+    of the output's variance. None when there are too few finished points.
+    """
+    ok = index[index["status"] == "ok"]
+    if output not in ok or ok.empty:
+        return None
+    pts = ok.groupby("point")[[*names, output]].mean().dropna()
+    if len(pts) < len(names) + 2:
+        return None
+    X, y = pts[names].to_numpy(float), pts[output].to_numpy(float)
+    sx, sy = X.std(axis=0, ddof=1), y.std(ddof=1)
+    if sy == 0 or (sx == 0).any():
+        return None
+    Z = np.column_stack([np.ones(len(y)), (X - X.mean(axis=0)) / sx])
+    coef, *_ = np.linalg.lstsq(Z, (y - y.mean()) / sy, rcond=None)
+    fitted = Z @ coef
+    r2 = 1 - ((y - y.mean()) / sy - fitted).var() / ((y - y.mean()) / sy).var()
+    slope = coef[1:] * sy / sx
+    return pd.DataFrame(
+        {
+            "parameter": names,
+            "src": coef[1:],
+            "slope_per_unit": slope,
+            "low": X.min(axis=0),
+            "high": X.max(axis=0),
+            "r2": r2,
+            "points": len(pts),
+            "output": output,
+        }
+    )
+
+
 def _index(runs: Path, plan: list, names: list[str], X: np.ndarray) -> pd.DataFrame:
     rows = []
     for i, s, key, _ in plan:
@@ -345,7 +385,7 @@ def _sobol(spec: SweepSpec, problem: dict, index: pd.DataFrame, out: Path, figur
     """First- and total-order Sobol indices of `spec.output` (mean over seeds)."""
     from SALib.analyze import sobol as sobol_analyze
 
-    from ..plotting import close, sobol_figure
+    from ..plotting import save, sobol_figure
 
     ok = index[index["status"] == "ok"]
     y = ok.groupby("point")[spec.output].mean().reindex(range(index["point"].max() + 1))
@@ -363,6 +403,4 @@ def _sobol(spec: SweepSpec, problem: dict, index: pd.DataFrame, out: Path, figur
     )
     _replace(out / "sobol.csv", lambda tmp: table.to_csv(tmp, index=False))
     if figures:
-        fig = sobol_figure(table, spec.output)
-        _replace(out / "sobol.png", lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
-        close(fig)
+        save(sobol_figure(table, spec.output), out, "sobol")

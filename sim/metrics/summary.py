@@ -2,14 +2,44 @@
 
 from __future__ import annotations
 
+import json
+import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..shipped import shipped_file
+from .names import NUMERIC_METRICS, is_metric
 from .retention import survival_points
 from .targets import read_sections, window_name
+
+#: Every headline metric a run reports (the keys of `headline`): the numeric ones of
+#: `sim.metrics.names` (one list for every command) and the month labels.
+METRICS: tuple[str, ...] = (*NUMERIC_METRICS, "month_poor_stable_reaches_2000")
+#: Metrics that are month labels, not numbers.
+TEXT_METRICS = ("month_poor_stable_reaches_2000",)
+
+
+def check_metric(name: str, option: str, numeric: bool = True, extra: tuple[str, ...] = ()) -> str:
+    """Return `name` if it is a metric a run reports, else raise a ScenarioError naming `option`.
+
+    Args:
+        name: The metric as the user wrote it.
+        option: The command-line option (or file key) it came from, for the message.
+        numeric: Only numeric metrics are allowed (not month labels).
+        extra: Further names the caller accepts (e.g. a budget's own `cost_yuan`).
+    """
+    import difflib
+
+    from ..errors import ScenarioError
+
+    allowed = [m for m in METRICS if not (numeric and m in TEXT_METRICS)] + list(extra)
+    if name in allowed or is_metric(name):
+        return name
+    close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    raise ScenarioError("<command line>", option, f"unknown metric {name!r}{hint}", "one of " + ", ".join(allowed))
 
 
 def _window(monthly: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
@@ -129,3 +159,28 @@ def compare_targets(metrics: dict, targets: list[dict]) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=cols)
+
+
+def finite_or_none(obj):
+    """A copy of nested dicts/lists with every NaN or infinite float replaced by None.
+
+    Numpy scalars become plain Python numbers; tuples become lists.
+    """
+    if isinstance(obj, dict):
+        return {str(k): finite_or_none(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [finite_or_none(v) for v in obj]
+    if isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+def json_text(obj, indent: int | None = 2) -> str:
+    """Strict JSON: a metric that could not be computed (NaN, infinity) is written as null.
+
+    Most JSON readers (JavaScript, jq, R's jsonlite in strict mode, Go) reject the
+    `NaN` that Python writes by default, so it is never written.
+    """
+    return json.dumps(finite_or_none(obj), indent=indent, allow_nan=False, default=float, ensure_ascii=False)

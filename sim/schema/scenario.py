@@ -39,9 +39,16 @@ class Population(Strict):
         return self
 
 
+#: Version of the scenario format; `laborsim schema` writes the JSON Schema of this version.
+SCHEMA_VERSION = 1
+
+
 class Scenario(Strict):
     """A complete, resolved scenario (after `extends:` has been applied)."""
 
+    schema_version: Annotated[
+        int, Field(ge=1, le=SCHEMA_VERSION, description="version of the scenario format (this code reads 1)")
+    ] = SCHEMA_VERSION
     name: Name
     description: str = ""
     seed: Annotated[int, Field(ge=0, lt=2**63)] = 0
@@ -77,4 +84,4 @@ class Scenario(Strict):
         return self
 
 
-__all__ = ["Scenario", "Population", "PLACE_NAMES"]
+__all__ = ["Scenario", "Population", "PLACE_NAMES", "SCHEMA_VERSION"]

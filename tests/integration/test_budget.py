@@ -187,11 +187,12 @@ def test_budget_command_and_brief_numbers(tmp_path, capsys):
     assert "incremental_cost_per_extra_worker_month" in capsys.readouterr().out
     (folder,) = (tmp_path / "budget").iterdir()
     value = pd.read_csv(folder / "value_summary.csv").set_index("metric")
-    payer = pd.read_csv(folder / "cost_by_payer.csv")
+    own = pd.read_csv(folder / "own_cost_by_payer.csv")
     p = _Metrics()
     p.feed(brief.read_text())
     num = lambda k: float(p.found[k].replace(",", ""))  # noqa: E731
-    assert num("cost_2020_yuan") == pytest.approx(payer[payer.year == 2020]["mean"].sum(), abs=1)
+    assert num("own_cost_2020_yuan") == pytest.approx(own[own.year == 2020]["mean"].sum(), abs=1)
+    assert num("own_cost_yuan") == pytest.approx(value.loc["own_cost_yuan", "mean"], abs=1)
     assert num("incremental_cost_per_extra_worker_month") == pytest.approx(
         value.loc["incremental_cost_per_extra_worker_month", "mean"], abs=1
     )
