@@ -43,18 +43,6 @@ MEASURES = ("ningbo", "first_job")
 COLUMNS = ["cohort", "group", "measure", "month", "at_risk", "events", "survival", "lo", "hi", "n"]
 
 
-def durations(spells: pd.DataFrame, last_step: int, measure: str) -> tuple[pd.Series, pd.Series]:
-    """(duration, event) per spell; censored spells last to `last_step`."""
-    if measure == "first_job":
-        spells = spells[spells["hire_step"] >= 0]
-        end, start = spells["job_end_step"], spells["hire_step"]
-    else:
-        end, start = spells["exit_step"], spells["arrival_step"]
-    event = end >= 0
-    dur = end.where(event, last_step) - start
-    return dur, event
-
-
 def _measure_arrays(spells: pd.DataFrame, last: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per measure and spell (shape (2, n)): duration, event, and whether the spell counts
     (first_job counts hired spells only)."""

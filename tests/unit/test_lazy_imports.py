@@ -35,3 +35,8 @@ def test_a_run_without_figures_never_imports_matplotlib(tmp_path):
     assert loaded["mesa"] and loaded["pandas"]  # it did run the model
     assert not loaded["matplotlib"]
     assert list((tmp_path / "out" / "teaching_small").iterdir())
+
+
+def test_validating_a_scenario_loads_no_heavy_library(tmp_path):
+    loaded = _modules_after("from sim.cli import main\nassert main(['validate', 'teaching_small']) == 0", tmp_path)
+    assert not any(loaded.values()), loaded
