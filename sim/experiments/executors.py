@@ -116,8 +116,8 @@ def close_executor(ex: Executor, cancel: bool = False) -> None:
             p.terminate()
         for p in workers:
             p.join(timeout=5)
-    else:
-        ex.shutdown(wait=True, cancel_futures=cancel)
+    else:  # Dask's executor has no cancel_futures; its client is closed below
+        ex.shutdown(wait=True)
     client = getattr(ex, "_laborsim_client", None)
     if client is not None:
         client.close()
