@@ -97,6 +97,8 @@ def test_two_sweeps_of_one_design_at_once_give_one_complete_sweep(tmp_path):
     procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outs = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], [e for _, e in outs]
+    computed = [int(o.split(" computed")[0].rsplit(" ", 1)[1]) for o, _ in outs]
+    assert sum(computed) == 6, outs  # each run computed by one of the two sweeps
     out = tmp_path / "R" / "sweeps" / "both"
     assert not hidden(tmp_path / "R")
     runs = sorted((out / "runs").iterdir())

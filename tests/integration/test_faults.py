@@ -99,10 +99,12 @@ def test_kill9_of_replicates_with_workers_leaves_no_worker_alive(tmp_path):
     kill9_leaves_no_workers([*cmd, "--quiet", "--out", str(tmp_path / "R")], ROOT)
 
 
-def test_kill9_of_sweep_with_workers_leaves_no_worker_alive(tmp_path):
+def test_kill9_of_sweep_with_workers_leaves_no_worker_alive_and_resume_tidies(tmp_path, capsys):
     spec = sweep_file(tmp_path, months=12, samples=8)
     cmd = [sys.executable, "-m", "sim", "sweep", str(spec), "--workers", "2", "--quiet", "--out", str(tmp_path / "R")]
     kill9_leaves_no_workers(cmd, ROOT)
+    assert main(["sweep", str(spec), "--quiet", "--out", str(tmp_path / "R")]) == 0  # claims of the dead are taken
+    assert "8 runs" in capsys.readouterr().out and not hidden(tmp_path / "R")
 
 
 # ---------------------------------------------------------------- stale staging folders
