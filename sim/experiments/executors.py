@@ -16,6 +16,7 @@ import os
 import re
 import signal
 import sys
+import threading
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -115,10 +116,8 @@ def close_executor(ex: Executor, cancel: bool = False) -> None:
             p.terminate()
         for p in workers:
             p.join(timeout=5)
-    elif isinstance(ex, ProcessPoolExecutor):
-        ex.shutdown(wait=True, cancel_futures=cancel)
-    else:
-        ex.shutdown(wait=True)  # a Dask ClientExecutor takes no cancel_futures
+    else:  # Dask's executor has no cancel_futures; its client is closed below
+        ex.shutdown(wait=True)
     client = getattr(ex, "_laborsim_client", None)
     if client is not None:
         client.close()
@@ -126,11 +125,31 @@ def close_executor(ex: Executor, cancel: bool = False) -> None:
 
 @contextmanager
 def executor(workers: int = 1, scheduler: str | None = None) -> Iterator[tuple[Executor, int]]:
-    """`make_executor` as a block: closed on every exit path, at once on an error."""
+    """`make_executor` as a block: closed on every exit path, at once on an error,
+    an interrupt or SIGTERM (which inside the block acts like Ctrl-C)."""
     ex, in_flight = make_executor(workers, scheduler)
-    try:
-        yield ex, in_flight
-    except BaseException:
-        close_executor(ex, cancel=True)
-        raise
+    with terminate_as_interrupt():
+        try:
+            yield ex, in_flight
+        except BaseException:
+            close_executor(ex, cancel=True)
+            raise
     close_executor(ex)
+
+
+@contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """Inside the block, SIGTERM raises KeyboardInterrupt (so cleanup runs and the
+    command exits with one line); outside it, the previous handler is back."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -6,8 +6,9 @@ file, then a rename that never replaces an existing copy), with a hash of its
 content in the file's metadata. Running a sweep again first checks each finished
 file (not empty, readable, content matching its hash, the right key), recomputes
 the broken ones and the missing ones, so a killed sweep resumes where it
-stopped. Two sweeps of one design on one folder at once skip the runs the other
-has finished; a run both computed keeps the copy published first. A run that
+stopped. Two sweeps of one design on one folder at once compute each run once
+(see `claims`); where both did (a claim from another machine), the copy
+published first is kept. A run that
 fails is recorded in `runs/<key>.error.json` and does not stop the others.
 """
 
@@ -18,6 +19,7 @@ import itertools
 import json
 import math
 import os
+import time
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -35,6 +37,7 @@ from ..staging import make_dirs, output_errors, publish_file, remove_empty, remo
 from ..streams import Streams, replicate_seeds
 from ..yaml_input import read_yaml
 from .batch import run_many
+from .claims import Claims
 from .compare import flatten
 from .tasks import run_key, scenario_dict
 
@@ -207,6 +210,7 @@ def _run_sweep(spec, scenario, out: Path, executor, in_flight: int, quiet: bool,
         (runs / f"{p[2]}.parquet").unlink(missing_ok=True)
     todo = [p for p in plan if not (runs / f"{p[2]}.parquet").exists()]
     counts = {"total": len(plan), "skipped": len(plan) - len(todo), "computed": 0, "failed": 0, "broken": len(broken)}
+    claims, waiting = Claims(runs), []
 
     def done(job, res):
         key = run_key(job[0], job[1], job[2])
@@ -216,6 +220,7 @@ def _run_sweep(spec, scenario, out: Path, executor, in_flight: int, quiet: bool,
         )
         write_run_file(runs, key, row)
         (runs / f"{key}.error.json").unlink(missing_ok=True)
+        claims.release(key)
         counts["computed"] += 1
 
     def failed(job, err):
@@ -223,16 +228,28 @@ def _run_sweep(spec, scenario, out: Path, executor, in_flight: int, quiet: bool,
         tmp = staging_file(runs, ".json")
         tmp.write_text(json.dumps({"point": point_of[key][0], "seed": job[1], "error": f"{type(err).__name__}: {err}"}))
         os.replace(tmp, runs / f"{key}.error.json")
+        claims.release(key)
         counts["failed"] += 1
 
-    def jobs():
-        for _, s, key, sj in todo:
+    def jobs(items):
+        for item in items:
+            _, s, key, sj = item
             if (runs / f"{key}.parquet").exists():  # finished meanwhile by a sweep running beside this one
                 counts["skipped"] += 1
-                continue
-            yield (sj, s, spec.engine)
+            elif claims.take(key):
+                yield (sj, s, spec.engine)
+            else:  # a sweep beside this one is computing it
+                waiting.append(item)
 
-    run_many(jobs(), executor, in_flight, done, failed, total=len(todo), desc=spec.name, quiet=quiet)
+    try:
+        run_many(jobs(todo), executor, in_flight, done, failed, total=len(todo), desc=spec.name, quiet=quiet)
+        while waiting:
+            items, waiting[:] = list(waiting), []
+            run_many(jobs(items), executor, in_flight, done, failed, total=len(items), desc=spec.name, quiet=True)
+            if waiting:
+                time.sleep(0.2)
+    finally:
+        claims.release_all()
     index = _index(runs, plan, names, X)
     _replace(out / "index.csv", lambda tmp: index.to_csv(tmp, index=False))
     if problem is not None:

@@ -2,15 +2,12 @@
 nothing is lost, nothing hidden is left behind (issue 15)."""
 
 import json
-import multiprocessing
 import subprocess
 import sys
 from pathlib import Path
 
-from sim.staging import Staged
-
 ROOT = Path(__file__).resolve().parents[2]
-ROUNDS, WRITERS = 40, 8
+ROUNDS, WRITERS = 50, 8
 
 
 def hidden(folder: Path) -> list[Path]:
@@ -18,40 +15,50 @@ def hidden(folder: Path) -> list[Path]:
     return [p for p in folder.rglob(".*")]
 
 
-def _publish_rounds(root: str, barrier, results, i: int) -> None:
-    """Writer `i`: in each round, publish a folder named like every other writer's,
-    all writers released together; the error text stands in for a lost folder."""
-    finals = []
-    for r in range(ROUNDS):
-        barrier.wait(timeout=120)
-        try:
-            with Staged(Path(root) / f"round{r}", "same-name") as tmp:
-                (tmp / "writer.txt").write_text(str(i))
-            finals.append(str(tmp.final))
-        except OSError as e:
-            finals.append(f"lost: {e}")
-    results.put((i, finals))
+RACE = """
+import json, multiprocessing, sys, time
+from pathlib import Path
+from sim.results_io import Staged
+
+def publish(parent, start_at, i):
+    while time.time() < start_at:  # every writer spins, so writers are preempted mid-publish
+        pass
+    try:
+        with Staged(Path(parent), "same-name") as tmp:
+            (tmp / "writer.txt").write_text(str(i))
+        return str(tmp.final)
+    except OSError as e:
+        return f"lost: {e}"
+
+if __name__ == "__main__":
+    root, rounds, writers = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+    out = []
+    with multiprocessing.get_context("fork").Pool(writers) as pool:
+        for r in range(rounds):
+            start_at = time.time() + 0.05
+            out.append(pool.starmap(publish, [(str(root / f"round{r}"), start_at, i) for i in range(writers)]))
+    print(json.dumps(out))
+"""
 
 
 def test_concurrent_publishes_of_one_name_each_keep_a_complete_folder(tmp_path):
-    """The publish step itself: 8 processes publish one name at the same instant, 40
-    rounds (today's code lost a folder in several of the 40 rounds every time)."""
-    ctx = multiprocessing.get_context("forkserver")
-    barrier, results = ctx.Barrier(WRITERS), ctx.Queue()
-    procs = [ctx.Process(target=_publish_rounds, args=(str(tmp_path), barrier, results, i)) for i in range(WRITERS)]
-    for p in procs:
-        p.start()
-    per_writer = dict(results.get(timeout=300) for _ in procs)
-    for p in procs:
-        p.join(timeout=30)
+    """The publish step itself: 8 processes publish one name at the same instant, 50
+    rounds (in a fresh single-threaded interpreter, so forking is safe)."""
+    r = subprocess.run(
+        [sys.executable, "-c", RACE, str(tmp_path), str(ROUNDS), str(WRITERS)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert r.returncode == 0, r.stderr
     bad = []
-    for r in range(ROUNDS):
-        parent = tmp_path / f"round{r}"
-        finals = [w[r] for w in per_writer.values()]
+    for k, finals in enumerate(json.loads(r.stdout)):
+        parent = tmp_path / f"round{k}"
         folders = [p for p in parent.iterdir() if not p.name.startswith(".")]
-        whole = all(not f.startswith("lost") and (Path(f) / "writer.txt").exists() for f in finals)
-        if not whole or len(folders) != WRITERS or hidden(parent):
-            bad.append((r, [f for f in finals if f.startswith("lost")][:1]))
+        whole = sorted((Path(f) / "writer.txt").read_text() for f in finals if not f.startswith("lost"))
+        if whole != [str(i) for i in range(WRITERS)] or len(folders) != WRITERS or hidden(parent):
+            bad.append((k, [f for f in finals if f.startswith("lost")][:1]))
     assert not bad, f"{len(bad)} of {ROUNDS} rounds lost or hid a folder: {bad[:3]}"
 
 
@@ -90,6 +97,8 @@ def test_two_sweeps_of_one_design_at_once_give_one_complete_sweep(tmp_path):
     procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outs = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], [e for _, e in outs]
+    computed = [int(o.split(" computed")[0].rsplit(" ", 1)[1]) for o, _ in outs]
+    assert sum(computed) == 6, outs  # each run computed by one of the two sweeps
     out = tmp_path / "R" / "sweeps" / "both"
     assert not hidden(tmp_path / "R")
     runs = sorted((out / "runs").iterdir())

@@ -99,10 +99,12 @@ def test_kill9_of_replicates_with_workers_leaves_no_worker_alive(tmp_path):
     kill9_leaves_no_workers([*cmd, "--quiet", "--out", str(tmp_path / "R")], ROOT)
 
 
-def test_kill9_of_sweep_with_workers_leaves_no_worker_alive(tmp_path):
+def test_kill9_of_sweep_with_workers_leaves_no_worker_alive_and_resume_tidies(tmp_path, capsys):
     spec = sweep_file(tmp_path, months=12, samples=8)
     cmd = [sys.executable, "-m", "sim", "sweep", str(spec), "--workers", "2", "--quiet", "--out", str(tmp_path / "R")]
     kill9_leaves_no_workers(cmd, ROOT)
+    assert main(["sweep", str(spec), "--quiet", "--out", str(tmp_path / "R")]) == 0  # claims of the dead are taken
+    assert "8 runs" in capsys.readouterr().out and not hidden(tmp_path / "R")
 
 
 # ---------------------------------------------------------------- stale staging folders
@@ -280,3 +282,22 @@ def test_parquet_replicates_write_every_table_and_each_reads_back(tmp_path, caps
     assert len(tables) == 4 + 2 * 3 and not list(folder.rglob("*.csv"))
     for t in tables:
         assert len(pd.read_parquet(t)) > 0, t
+
+
+def test_sigterm_of_replicates_with_workers_ends_workers_and_leaves_nothing(tmp_path):
+    out = tmp_path / "R"
+    cmd = [sys.executable, "-m", "sim", "run", "teaching_small", "--replicates", "6", "--workers", "2", "--quiet"]
+    p = subprocess.Popen([*cmd, "--out", str(out)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while len(descendants(p.pid)) < 3 and time.time() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.5)
+    kids = descendants(p.pid)
+    p.terminate()
+    _, err = p.communicate(timeout=60)
+    assert p.returncode == 130 and one_line_error(err).endswith("interrupted; nothing written")
+    deadline = time.time() + 20
+    while [k for k in kids if running(k)] and time.time() < deadline:
+        time.sleep(0.1)
+    assert not [k for k in kids if running(k)]
+    assert not out.exists() or not list(out.rglob("*"))
