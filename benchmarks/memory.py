@@ -44,7 +44,7 @@ CASES = [  # (agents, months, engine, firms in one sector or 0, jobs per firm)
     (200_000, 120, "arrays", 0, 0),
     (20_000, 2, "agents", 50_000, 1),
     (20_000, 2, "arrays", 20_000, 1),
-    (20_000, 2, "arrays", 10, 2_000_000),
+    (20_000, 2, "arrays", 20, 1_000_000),
 ]
 BIG = [(1_000_000, 24, "arrays", 0, 0), (500_000, 2, "agents", 0, 0), (200_000, 2, "arrays", 20_000, 1)]
 

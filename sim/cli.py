@@ -209,13 +209,19 @@ class _Parser(argparse.ArgumentParser):
 
 _KINDS = {"int": "a whole number", "float": "a number"}
 _ARGPARSE_WORDING = [  # argparse's own messages, reworded to "got X; allowed: Y"
-    (re.compile(r"^(argument \S+): invalid choice: (.*) \(choose from (.*)\)$"), r"\1: got \2; allowed: one of \3"),
+    (
+        re.compile(r"^(argument \S+): invalid choice: (.*) \(choose from (.*)\)$", re.S),
+        r"\1: got \2; allowed: one of \3",
+    ),
     (
         re.compile(r"^(argument \S+): invalid (\w+) value: (.*)$"),
         lambda m: f"{m[1]}: got {m[3]}; allowed: {_KINDS.get(m[2], 'a ' + m[2])}",
     ),
     (re.compile(r"^(argument \S+): expected one argument$"), r"\1: got no value; allowed: one value"),
-    (re.compile(r"^unrecognized arguments: (.*)$"), r"got unrecognized arguments: \1; allowed: the options in --help"),
+    (
+        re.compile(r"^unrecognized arguments: (.*)$", re.S),
+        r"got unrecognized arguments: \1; allowed: the options in --help",
+    ),
     (re.compile(r"^the following arguments are required: (.*)$"), r"got no \1; allowed: see --help"),
 ]
 

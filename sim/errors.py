@@ -7,6 +7,12 @@ and what is allowed, so the CLI can print one short line and exit with code 2.
 from __future__ import annotations
 
 
+def one_line(text: str) -> str:
+    """`text` with control characters (newlines, carriage returns, ...) escaped, so an
+    error about a strange name stays on one line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 class ScenarioError(Exception):
     """Bad input in a scenario file (or a command-line value).
 
@@ -28,7 +34,7 @@ class ScenarioError(Exception):
     def message(self) -> str:
         """One-line description for the user."""
         where = f"{self.file}: {self.key_path}" if self.key_path else self.file
-        return f"{where}: got {self.given}; allowed: {self.allowed}"
+        return one_line(f"{where}: got {self.given}; allowed: {self.allowed}")
 
 
 class UsageError(Exception):
@@ -41,4 +47,4 @@ class UsageError(Exception):
 
     def __init__(self, prog: str, message: str) -> None:
         self.prog = prog
-        super().__init__(f"{prog}: error: {message}")
+        super().__init__(one_line(f"{prog}: error: {message}"))

@@ -30,6 +30,8 @@ from .schema.base import NAME_RULE, SEP, USER_NAME_MAX
 from .shipped import shipped_dir
 from .yaml_input import read_yaml
 
+MAX_EXTENDS = 32
+
 
 def resolve_path(name: str | Path) -> Path:
     """Find a scenario file: an existing path, or the name of a shipped scenario
@@ -92,6 +94,8 @@ def load_raw(path: Path, _chain: tuple[Path, ...] = (), origin: dict | None = No
     if path in _chain:
         loop = " -> ".join(p.name for p in _chain + (path,))
         raise ScenarioError(str(_chain[-1]), "extends", f"a loop ({loop})", "a chain of files that ends")
+    if len(_chain) >= MAX_EXTENDS:
+        raise ScenarioError(str(path), "extends", f"a chain of more than {MAX_EXTENDS} files", "a shorter chain")
     data = _read_yaml(path)
     parent_name = data.pop("extends", None)
     if parent_name is None:

@@ -145,6 +145,14 @@ def host(text: str) -> str:
     return text
 
 
+def is_dir(text: str) -> bool:
+    """True for an existing folder (False for names that cannot exist)."""
+    try:
+        return Path(text).is_dir()
+    except (OSError, ValueError):
+        return False
+
+
 def _cut(text: str, n: int = 120) -> str:
     return text if len(text) <= n else text[: n - 3] + "..."
 

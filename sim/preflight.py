@@ -19,11 +19,15 @@ from .schema import Scenario
 
 
 def paths(args: argparse.Namespace) -> None:
-    """Output folder (`--out`) and file (`--brief`) are writable and of the right kind."""
+    """Output folder (`--out`) and file (`--brief`) are writable and of the right kind;
+    the dashboard's asset folder (`--assets`) exists."""
     if getattr(args, "out", None) is not None:
         options.writable_dir(args.out, "--out")
     if getattr(args, "brief", None):
         options.writable_file(args.brief, "--brief")
+    assets = getattr(args, "assets", None)
+    if assets and not options.is_dir(assets):
+        raise ScenarioError("<command line>", "--assets", repr(assets), "an existing folder (scripts/solara_assets.sh)")
 
 
 def _local(args: argparse.Namespace) -> int:

@@ -103,6 +103,8 @@ NASTY = st.sampled_from(
         [1, 2],
         {"a": 1},
         "\x00",
+        "a\nb",
+        "\r",
     ]
 )
 VALUE = NASTY | st.integers() | st.floats() | TEXT
@@ -269,6 +271,8 @@ OPTION_VALUES = st.sampled_from(
         "12XB",
         "tcp://localhost:99999",
         "x" * 300,
+        "\r",
+        "a\nb",
     ]
 ) | TEXT.filter(lambda s: not s.startswith("-"))
 
@@ -282,7 +286,7 @@ OPTIONS = {
     + ["--budget-yuan", "--metric", "--brief", "--baseline"]
     + COMMON,
     "sweep": ["--workers"] + COMMON,
-    "app": ["--port", "--host", "--second"],
+    "app": ["--port", "--host", "--second", "--assets"],
     "validate": [],
 }
 SAFE_WORKERS = {"1", "0", "-1", "-3", "", " ", "nan"}  # more than one would start real worker processes

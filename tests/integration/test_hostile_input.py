@@ -160,6 +160,13 @@ def test_scenario_that_is_not_utf8(case, capsys, no_runs):
     assert "not UTF-8" in refused(capsys, case, ["run", str(p), "--out", str(case / "out")], str(p))
 
 
+def test_control_characters_in_names_stay_on_one_line(case, capsys, no_runs):
+    """Found by the fuzz suite: a file name with a carriage return split the error line."""
+    assert "a\\nb" in refused(capsys, case, ["validate", "a\nb"])
+    refused(capsys, case, ["app", str(case / "in" / "tiny.yaml"), "--second", "\r"], "\\r")
+    refused(capsys, case, ["run", "SC", "--x\ny"], "--x\\ny")
+
+
 def test_name_of_64_safe_characters_is_fine(case, capsys):
     assert main(["validate", _scenario(case, "name: " + "a" * 64)]) == 0
 
