@@ -11,7 +11,7 @@ Changes to behavior rules cannot be made in one engine: the transitions
 (`sim/model.py`) are one source both engines run. The table lists the one-engine
 changes tried on the old two-copy engines as "impossible by construction".
 
-Usage: python scripts/mutation_check.py [--seeds 5] [--months 26] [--people-per-agent 60]
+Usage: python scripts/mutation_check.py [--seeds 8] [--months 26] [--people-per-agent 40]
 Prints a Markdown table; exits 1 if any mutant escaped.
 """
 
@@ -124,9 +124,9 @@ BY_CONSTRUCTION = [
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seeds", type=int, default=5)
+    ap.add_argument("--seeds", type=int, default=8)
     ap.add_argument("--months", type=int, default=26)
-    ap.add_argument("--people-per-agent", type=float, default=60)
+    ap.add_argument("--people-per-agent", type=float, default=40)
     a = ap.parse_args(argv)
     sc = load_scenario(
         "teaching_small", {"population": {"people_per_agent": a.people_per_agent}, "calendar": {"months": a.months}}

@@ -39,18 +39,26 @@ FLOWS = [
 def observed(cls):
     """The engine class, also tallying each month who holds which job: job-months
     in the county's paired district, love-job months and the skill mismatch of job
-    holders (what matching decides, which the tables do not show)."""
+    holders and of the month's hires (what matching decides, which the tables do not
+    show)."""
 
     class Observed(cls):
         def step(self):
             super().step()
             t = self.table[self.table["firm"] >= 0]
             f = self.world.firms
-            o = self.__dict__.setdefault("obs", {"paired": 0.0, "love": 0.0, "mismatch": 0.0, "held": 0.0})
-            o["paired"] += float((f.district[t["firm"]] == self.world.paired_district[t["county"]]).sum())
+            keys = ("paired", "love", "mismatch", "held", "new_mismatch", "new_paired", "new")
+            o = self.__dict__.setdefault("obs", dict.fromkeys(keys, 0.0))
+            paired = f.district[t["firm"]] == self.world.paired_district[t["county"]]
+            mismatch = np.maximum(0, f.skill_required[t["firm"]] - t["skill"])
+            new = t["tenure"] == 0  # hired this month
+            o["paired"] += float(paired.sum())
             o["love"] += float(t["love_job"].sum())
-            o["mismatch"] += float(np.maximum(0, f.skill_required[t["firm"]] - t["skill"]).sum())
+            o["mismatch"] += float(mismatch.sum())
             o["held"] += len(t)
+            o["new_mismatch"] += float(mismatch[new].sum())
+            o["new_paired"] += float(paired[new].sum())
+            o["new"] += float(new.sum())
 
     return Observed
 
@@ -62,6 +70,8 @@ def outcomes(res, obs: dict) -> dict[str, float]:
     out["paired_district_share"] = obs["paired"] / max(obs["held"], 1)
     out["love_job_months"] = obs["love"]
     out["mean_skill_mismatch"] = obs["mismatch"] / max(obs["held"], 1)
+    out["hires_skill_mismatch"] = obs["new_mismatch"] / max(obs["new"], 1)
+    out["hires_paired_share"] = obs["new_paired"] / max(obs["new"], 1)
     sp = res.tables["spells"]
     hired = sp[sp["hire_step"] >= 0]
     pri = hired["channel"].isin(["organized", "broker"])
