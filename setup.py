@@ -1,12 +1,16 @@
 """The one packaging rule pyproject.toml cannot state with automatic package discovery:
 the shipped scenarios stay in the top-level `scenarios/` folder (design card) and are
 installed as the package `laborsim_scenarios`, so an installed wheel can run
-`laborsim run teaching_small`. Everything else is in pyproject.toml."""
+`laborsim run teaching_small`; package data are listed here too (pyproject's
+[tool.setuptools.package-data] would replace this list). Everything else is in pyproject.toml."""
 
 from setuptools import find_packages, setup
 
 setup(
     packages=find_packages(include=["sim", "sim.*"]) + ["laborsim_scenarios"],
     package_dir={"laborsim_scenarios": "scenarios"},
-    package_data={"laborsim_scenarios": ["*.yaml", "sweeps/*.yaml", "README.md"]},
+    package_data={
+        "laborsim_scenarios": ["*.yaml", "sweeps/*.yaml", "README.md"],
+        "sim.budget": ["templates/*.html"],  # the planner brief's template
+    },
 )

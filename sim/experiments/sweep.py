@@ -351,8 +351,8 @@ def linear_effects(index: pd.DataFrame, names: list[str], output: str) -> pd.Dat
         return None
     X, y = pts[names].to_numpy(float), pts[output].to_numpy(float)
     sx, sy = X.std(axis=0, ddof=1), y.std(ddof=1)
-    if sy == 0 or (sx == 0).any():
-        return None
+    if not sy > 1e-12 * max(1.0, abs(y.mean())) or not (sx > 0).all():
+        return None  # an output or a parameter that does not vary: no effect to state
     Z = np.column_stack([np.ones(len(y)), (X - X.mean(axis=0)) / sx])
     coef, *_ = np.linalg.lstsq(Z, (y - y.mean()) / sy, rcond=None)
     fitted = Z @ coef

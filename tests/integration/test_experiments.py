@@ -120,14 +120,14 @@ def test_sweep_runs_once_and_resumes_after_a_kill(tmp_path):
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 120
 
-    def finished() -> int:
-        return len(list(runs.glob("*.parquet"))) if runs.exists() else 0
+    def finished() -> int:  # published run files (staging files are hidden: .tmp-*)
+        return len([f for f in runs.glob("*.parquet") if not f.name.startswith(".")]) if runs.exists() else 0
 
     while finished() < 3 and time.time() < deadline:
         time.sleep(0.05)
     p.send_signal(signal.SIGKILL)
     p.wait()
-    done_before = len(list(runs.glob("*.parquet")))
+    done_before = finished()
     assert 3 <= done_before < 12, done_before
     r = subprocess.run(cmd, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr

@@ -260,7 +260,7 @@ def test_resume_recomputes_a_run_file_whose_content_no_longer_matches_its_hash(t
 
 
 def test_parquet_writes_every_table_and_each_reads_back(tmp_path, capsys):
-    base = ["run", "teaching_small", "--months", "3", "--quiet", "--no-figures"]
+    base = ["run", "teaching_small", "--months", "7", "--quiet", "--no-figures"]  # long enough to score T5 (June)
     assert main([*base, "--format", "parquet", "--out", str(tmp_path / "P")]) == 0
     assert main([*base, "--out", str(tmp_path / "C")]) == 0
     (p,) = (tmp_path / "P" / "teaching_small").iterdir()
