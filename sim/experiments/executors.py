@@ -2,10 +2,11 @@
 local processes, and a Dask distributed cluster. The same seeds give the same
 results whatever the executor: each task is a pure function of (scenario, seed).
 
-Local worker processes never outlive the command: each asks the kernel to kill
-it when its parent (the forkserver, which itself ends with the command) dies,
-so kill -9 of the command leaves no worker running; on an error or an interrupt
-the pool is shut down at once, its pending tasks cancelled and its workers ended.
+Local worker processes never outlive the command: they are its own children
+(started with `spawn`), each asks the kernel to kill it when the command dies
+(Linux parent-death signal) and also watches the command itself, so kill -9 of
+the command leaves no worker running; on an error, an interrupt or SIGTERM the
+pool is shut down at once, its pending tasks cancelled and its workers ended.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ import ctypes
 import multiprocessing
 import os
 import re
+import select
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -80,7 +83,7 @@ def make_executor(workers: int = 1, scheduler: str | None = None) -> tuple[Execu
         return InProcessExecutor(), 1
     pool = ProcessPoolExecutor(
         workers,
-        mp_context=multiprocessing.get_context("forkserver"),
+        mp_context=multiprocessing.get_context("spawn"),
         initializer=die_with_parent,
         initargs=(os.getpid(),),
     )
@@ -91,19 +94,42 @@ PR_SET_PDEATHSIG = 1
 
 
 def die_with_parent(command_pid: int) -> None:
-    """Worker initializer: be killed (SIGKILL) when the parent process dies, and
-    exit at once if the command is already gone (Linux; elsewhere nothing)."""
+    """Worker initializer: be killed (SIGKILL) when the command dies, exit at once
+    if it is already gone, and watch it from a thread in case the kernel's
+    parent-death signal does not apply (it follows the thread that started us)."""
     if sys.platform.startswith("linux"):
         try:
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         except (AttributeError, OSError):
             pass
-    try:
-        os.kill(command_pid, 0)
-    except ProcessLookupError:
+    if not _alive(command_pid):
         os._exit(1)
+    threading.Thread(target=_exit_when_gone, args=(command_pid,), daemon=True, name="laborsim-watch").start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
     except PermissionError:
         pass
+    return True
+
+
+def _exit_when_gone(pid: int) -> None:
+    """End this worker as soon as process `pid` ends (a pidfd where the system has
+    one, else a check every second)."""
+    try:
+        fd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        fd = None
+    if fd is not None:
+        select.select([fd], [], [])
+    else:
+        while _alive(pid) and os.getppid() == pid:
+            time.sleep(1.0)
+    os._exit(1)
 
 
 def close_executor(ex: Executor, cancel: bool = False) -> None:
