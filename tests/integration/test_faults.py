@@ -102,6 +102,7 @@ def kill9_leaves_no_workers(cmd: list[str], cwd: Path) -> None:
     """Start `cmd`, wait until its worker processes compute, kill -9 it, and check
     that every process it started is gone within 60 seconds."""
     p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    kids = set()
     try:
         kids = wait_for_busy_workers(p.pid)
         os.kill(p.pid, signal.SIGKILL)
@@ -112,10 +113,18 @@ def kill9_leaves_no_workers(cmd: list[str], cwd: Path) -> None:
         alive = [k for k in kids if running(k)]
         seen = {k: cmdline(k) for k in alive}
     finally:
-        p.kill()
-    for k in alive:  # tidy up before failing, so a failure leaves nothing either
-        os.kill(k, signal.SIGKILL)
+        end_all(p, kids)  # a failing test leaves nothing running either
     assert not alive, f"{len(alive)} processes outlived kill -9 of their command: {seen}"
+
+
+def end_all(p: subprocess.Popen, kids: set[int]) -> None:
+    """Kill a command and every process it started that still runs."""
+    kids = kids | descendants(p.pid)
+    p.kill()
+    p.wait()
+    for k in kids:
+        if running(k):
+            os.kill(k, signal.SIGKILL)
 
 
 def test_kill9_of_replicates_with_workers_leaves_no_worker_alive(tmp_path):
@@ -312,12 +321,17 @@ def test_sigterm_of_replicates_with_workers_ends_workers_and_leaves_nothing(tmp_
     out = tmp_path / "R"
     cmd = [sys.executable, "-m", "sim", "run", "teaching_small", "--replicates", "30", "--workers", "2", "--quiet"]
     p = subprocess.Popen([*cmd, "--out", str(out)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    kids = wait_for_busy_workers(p.pid)
-    p.terminate()
-    _, err = p.communicate(timeout=60)
+    kids = set()
+    try:
+        kids = wait_for_busy_workers(p.pid)
+        p.terminate()
+        _, err = p.communicate(timeout=60)
+        deadline = time.time() + 60
+        while [k for k in kids if running(k)] and time.time() < deadline:
+            time.sleep(0.1)
+        alive = [k for k in kids if running(k)]
+    finally:
+        end_all(p, kids)
     assert p.returncode == 130 and one_line_error(err).endswith("interrupted; nothing written")
-    deadline = time.time() + 60
-    while [k for k in kids if running(k)] and time.time() < deadline:
-        time.sleep(0.1)
-    assert not [k for k in kids if running(k)]
+    assert not alive
     assert not out.exists() or not list(out.rglob("*"))
