@@ -219,6 +219,9 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args = parser().parse_args(argv)
+    import matplotlib
+
+    matplotlib.use("Agg")  # the CLI writes figures to files; notebooks keep their inline backend
     try:
         return args.func(args)
     except ScenarioError as e:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402  (backend: the caller's; the CLI sets Agg in sim.cli.main)
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
