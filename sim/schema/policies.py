@@ -25,9 +25,10 @@ class Eligibility(Strict):
 
 
 class PolicyBase(Strict):
-    """Fields every policy has."""
+    """Fields every policy has (`name_zh`: the policy's name in Chinese, shown with --lang zh)."""
 
     enabled: bool = True
+    name_zh: str | None = None
     start: Month | None = None
     end: Month | None = None
     payer: Payer = "ningbo"
