@@ -121,35 +121,10 @@ def cmd_budget(args) -> int:
 
 
 def cmd_app(args) -> int:
-    """Serve the dashboard with `solara run` (the `viz` extra), bound to 127.0.0.1 by default."""
-    import os
-    import subprocess
+    """Serve the dashboard (the `viz` extra): checks the options, then becomes the Solara server."""
+    from .app.serve import serve
 
-    try:
-        import solara  # noqa: F401
-    except ImportError:
-        raise ScenarioError("<command line>", "app", "no solara installed", "pip install -e '.[viz]'") from None
-    load_scenario(args.scenario)  # bad input fails here, with exit code 2
-    if args.second:
-        load_scenario(args.second)
-    env = {**os.environ, "LABORSIM_APP_SCENARIO": args.scenario, "LABORSIM_APP_SECOND": args.second or ""}
-    cache = Path(args.assets) if args.assets else Path(".solara-cache")
-    if cache.is_dir():
-        env["SOLARA_ASSETS_PROXY_CACHE_DIR"] = str(cache.resolve())
-    cmd = [
-        sys.executable,
-        "-m",
-        "solara",
-        "run",
-        "sim.app.page",
-        "--host",
-        args.host,
-        "--port",
-        str(args.port),
-        "--no-open",
-        "--production",
-    ]
-    return subprocess.call(cmd, env=env)
+    return serve(args)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -209,6 +184,7 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     a.add_argument("--port", type=int, default=8765)
     a.add_argument("--assets", help="Solara asset cache filled by scripts/solara_assets.sh (default .solara-cache)")
+    a.add_argument("--lang", choices=["en", "zh"], help="language of the page (default: from the locale, LANG=zh_*)")
     a.set_defaults(func=cmd_app)
     v = sub.add_parser("validate", help="check a scenario file")
     v.add_argument("scenario")

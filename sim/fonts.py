@@ -39,7 +39,6 @@ def use_cjk_fonts() -> bool:
     family = cjk_family()
     if family is None:
         return False
-    fallback = [f for f in matplotlib.rcParams["font.sans-serif"] if f != family]
-    matplotlib.rcParams["font.sans-serif"] = [fallback[0], family, *fallback[1:]]
-    matplotlib.rcParams["font.family"] = ["sans-serif"]
+    latin = next(f for f in matplotlib.rcParams["font.sans-serif"] if f != family)
+    matplotlib.rcParams["font.family"] = [latin, family]  # matplotlib falls back along font.family
     return True
