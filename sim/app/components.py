@@ -110,19 +110,17 @@ def Numbers(model: DashboardModel, lang: str, tick: int):
 
 @solara.component
 def Panel(image: bytes, caption: str):
-    """A figure and the sentence that says how to read it."""
-    with solara.Column(gap="2px", style={"max-width": "480px"}):
-        solara.Image(image, format="png")
+    """A figure (SVG) and the sentence that says how to read it."""
+    with solara.Card(style={"max-width": "480px", "margin": "4px"}):
+        solara.Image(image, format="svg+xml")
         solara.Text(caption, style={"font-size": "0.85em", "color": "#444"})
 
 
 @solara.component
 def Figures(model: DashboardModel, lang: str, tick: int):
     """What A and B are, then every figure with its caption (redrawn when the month changes)."""
-    images = solara.use_memo(
-        lambda: [(key, figures.png(fig)) for key, fig in figures.panels(model, lang)],
-        dependencies=[model, lang, tick],
-    )
+    live = solara.use_memo(lambda: figures.LiveFigures(model, lang), dependencies=[model, lang])
+    images = solara.use_memo(live.images, dependencies=[live, tick])
     b = f"`{model.second_name}`" if model.second_name else t("no_policy", lang)
     solara.Markdown(
         t("about", lang, a=model.sc.name, b=b, seed=model.seed_used, ppa=model.sc.population.people_per_agent)
@@ -139,12 +137,10 @@ def CountyView(model: DashboardModel, lang: str, tick: int):
     chosen = solara.use_reactive(counties[0])
     county = chosen.value if chosen.value in counties else counties[0]  # a new scenario may lack it
     names = {county_name(model.sc, c, lang): c for c in counties}
-    image = solara.use_memo(
-        lambda: figures.png(figures.county_figure(model, county, lang)),
-        dependencies=[model, lang, tick, county],
-    )
+    live = solara.use_memo(lambda: figures.LiveFigures(model, lang, county), dependencies=[model, lang, county])
+    image = solara.use_memo(lambda: live.images()[0][1], dependencies=[live, tick])
     c = model.sc.places.counties[county]
-    with solara.Card(t("county", lang)):
+    with solara.Card(t("county", lang), style={"max-width": "960px"}):
         solara.Select(
             t("county_pick", lang),
             values=list(names),

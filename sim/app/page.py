@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 import solara
 
@@ -23,7 +24,8 @@ from .text import default_lang, t
 PRESET = os.environ.get("LABORSIM_APP_SCENARIO", "teaching_small")
 SECOND = os.environ.get("LABORSIM_APP_SECOND", "")  # side B; empty: the same world with no policy
 LANG = os.environ.get("LABORSIM_APP_LANG") or default_lang()
-PLAY_PAUSE_S = 0.05
+PLAY_PAUSE_S = 0.05  # between months while playing
+FRAME_S = 0.5  # at most one redraw per half second while playing
 
 
 def scenario_names() -> list[str]:
@@ -58,9 +60,16 @@ def Page():
         resets.set(resets.value + 1)
 
     def play(cancel: threading.Event) -> None:
+        """Step month after month; redraw at most every FRAME_S seconds and at the end (every
+        month is in the history, so the lines lose nothing when a slow server skips frames)."""
+        drawn = time.monotonic()
         while playing.value and not cancel.is_set() and model.t < model.sc.calendar.months:
-            step()
+            model.step()
+            if time.monotonic() - drawn >= FRAME_S or model.t >= model.sc.calendar.months:
+                tick.set(tick.value + 1)
+                drawn = time.monotonic()
             cancel.wait(PLAY_PAUSE_S)
+        tick.set(tick.value + 1)
         playing.set(False)
 
     solara.use_thread(play, dependencies=[playing.value, model])
