@@ -149,8 +149,7 @@ AGENTS = [
     ),
     (
         "md",
-        "The same year for everyone (people, not agents: each agent stands for "
-        "`people_per_agent` people):",
+        "The same year for everyone (people, not agents: each agent stands for `people_per_agent` people):",
     ),
     (
         "code",

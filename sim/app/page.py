@@ -62,6 +62,8 @@ def Page():
     def play(cancel: threading.Event) -> None:
         """Step month after month; redraw at most every FRAME_S seconds and at the end (every
         month is in the history, so the lines lose nothing when a slow server skips frames)."""
+        if not playing.value:
+            return
         drawn = time.monotonic()
         while playing.value and not cancel.is_set() and model.t < model.sc.calendar.months:
             model.step()

@@ -357,3 +357,18 @@ def test_chinese_labels_with_lang_zh(browser):
         for words in ("稳岗就业补贴（每人）：20,000 元", "按“重置”后生效", "实线为 A", "兴义市"):
             assert words in body, words
         ctx.close()
+
+
+def test_scenario_pickers_and_county_view():
+    import ipyvuetify as v
+
+    rc = _render_page()
+    select = {w.label: w for w in rc.find(v.Select).widgets}
+    pick_a, pick_b, pick_county = select["Side A: scenario"], select["Side B: compare with"], select["County"]
+    assert "policy_liaison" in pick_a.items and pick_b.v_model == "the same world, no policy"
+    pick_b.v_model = "policy_liaison"
+    about = " ".join(w.template for w in rc.find(v.VuetifyTemplate).widgets if isinstance(w.template, str))
+    assert "<strong>B</strong> = <code>policy_liaison</code>" in about
+    pick_county.v_model = "Wangmo"
+    texts = [w.children[0] for w in rc.find(v.Html, tag="span").widgets if w.children]
+    assert "The same lines for people from Wangmo only (paired with Yuyao)." in texts
