@@ -10,7 +10,7 @@ import solara
 
 from . import figures
 from .model import DashboardModel
-from .text import county_name, district_name, t
+from .text import county_name, district_name, policy_name, t
 
 # lever: (min, max, step); a float lever has a float step
 LEVER_RANGES = {
@@ -104,8 +104,13 @@ def Numbers(model: DashboardModel, lang: str, tick: int):
     table = f"| | {la} | {lb} |\n|---|---:|---:|\n" + "".join(
         f"| {t(key, lang)} | {fmt.format(a[col] / div)} | {fmt.format(b[col] / div)} |\n" for key, col, div, fmt in rows
     )
+    spent = model.spent_by_policy()
+    by_policy = "".join(f"| {policy_name(model.sc, p, lang)} | {y / 1e6:,.2f} |\n" for p, y in spent.items())
     with solara.Card(t("numbers", lang)):
         solara.Markdown(table)
+        solara.Markdown(f"| {t('by_policy', lang)} | |\n|---|---:|\n" + by_policy if by_policy else "")
+        if not by_policy:
+            solara.Text(t("nothing_spent", lang))
 
 
 @solara.component

@@ -161,6 +161,13 @@ class DashboardModel(AgentsModel):
         out["spent_yuan"] = h.groupby(["side", "t"])["spent_yuan"].first()
         return out.reset_index()
 
+    def spent_by_policy(self) -> pd.Series:
+        """Side A's yuan paid so far, by policy (largest first)."""
+        b = self.ledger.table(self.world.county_names, self.labels)
+        if b.empty:
+            return pd.Series(dtype=float)
+        return b.groupby("policy")["yuan"].sum().sort_values(ascending=False)
+
     def month_labels(self) -> list[str]:
         """x-axis labels: 'start', then every month of side A's calendar."""
         return ["start", *self.labels[: self.sc.calendar.months]]

@@ -98,6 +98,8 @@ TEXT: dict[str, dict[str, str]] = {
     "row_jobs": {"en": "in Ningbo jobs", "zh": "在宁波就业"},
     "row_returns": {"en": "return flow this month", "zh": "本月回流"},
     "row_budget": {"en": "spent so far (million yuan)", "zh": "累计支出（百万元）"},
+    "by_policy": {"en": "Side A's spending so far, by policy (million yuan)", "zh": "A 方案各项政策累计支出（百万元）"},
+    "nothing_spent": {"en": "nothing spent yet", "zh": "尚无支出"},
     "lang_toggle": {"en": "中文", "zh": "English"},
 }
 

@@ -384,3 +384,18 @@ def test_scenario_pickers_and_county_view():
     pick_county.v_model = "Wangmo"
     texts = [w.children[0] for w in rc.find(v.Html, tag="span").widgets if w.children]
     assert "The same lines for people from Wangmo only (paired with Yuyao)." in texts
+
+
+def test_chinese_page_names_counties_districts_and_policies_from_the_scenario():
+    import ipyvuetify as v
+
+    rc = _render_page()
+    _button(rc, "中文").click()  # the language button of this session
+    for _ in range(3):
+        _button(rc, "前进一个月").click()
+    assert "月份 2020-03（第 3 / 12 个月）" in _titles(rc)
+    tables = " ".join(w.template for w in rc.find(v.VuetifyTemplate).widgets if isinstance(w.template, str))
+    assert "慈溪稳岗就业补贴" in tables and "驻厂人员" in tables  # policies' name_zh
+    texts = [w.children[0] for w in rc.find(v.Html, tag="span").widgets if w.children]
+    assert "只看来自兴义市的人（对口余姚市）。" in texts  # county and district name_zh
+    assert {w.label: w for w in rc.find(v.Select).widgets}["县（市）"].v_model == "兴义市"
