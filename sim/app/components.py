@@ -55,6 +55,7 @@ def Controls(
     applied: solara.Reactive[dict],
     playing: solara.Reactive[bool],
     step: Callable[[], None],
+    pause: Callable[[], None],
     reset: Callable[[], None],
     scenarios: list[str],
     tick: int,
@@ -69,7 +70,7 @@ def Controls(
         with solara.Row():
             solara.Button(t("step", la), on_click=step, disabled=playing.value or over, color="primary")
             if playing.value:
-                solara.Button(t("pause", la), on_click=lambda: playing.set(False))
+                solara.Button(t("pause", la), on_click=pause)
             else:
                 solara.Button(t("play", la), on_click=lambda: playing.set(True), disabled=over)
             solara.Button(t("reset", la), on_click=reset)

@@ -50,9 +50,16 @@ def Page():
         dependencies=[preset.value, second.value, resets.value],
     )
 
+    lock = solara.use_memo(threading.Lock, dependencies=[])  # one step at a time in this session
+
     def step() -> None:
-        model.step()
+        with lock:
+            model.step()
         tick.set(tick.value + 1)
+
+    def pause() -> None:
+        playing.set(False)
+        tick.set(tick.value + 1)  # draw the months stepped since the last frame
 
     def reset() -> None:
         playing.set(False)
@@ -61,24 +68,28 @@ def Page():
 
     def play(cancel: threading.Event) -> None:
         """Step month after month; redraw at most every FRAME_S seconds and at the end (every
-        month is in the history, so the lines lose nothing when a slow server skips frames)."""
+        month is in the history, so the lines lose nothing when a slow server skips frames).
+        A pause or reset sets `cancel`: the loop stops and leaves the page's state alone."""
         if not playing.value:
             return
         drawn = time.monotonic()
-        while playing.value and not cancel.is_set() and model.t < model.sc.calendar.months:
-            model.step()
+        while not cancel.is_set() and model.t < model.sc.calendar.months:
+            with lock:
+                model.step()
             if time.monotonic() - drawn >= FRAME_S or model.t >= model.sc.calendar.months:
                 tick.set(tick.value + 1)
                 drawn = time.monotonic()
             cancel.wait(PLAY_PAUSE_S)
-        tick.set(tick.value + 1)
-        playing.set(False)
+        if not cancel.is_set():  # the run is over
+            tick.set(tick.value + 1)
+            playing.set(False)
 
-    solara.use_thread(play, dependencies=[playing.value, model])
+    solara.use_thread(play, dependencies=[playing.value, model], intrusive_cancel=False)
     solara.Title(t("title", lang.value))
     with solara.Columns([1, 3]):
         with solara.Column():
-            Controls(model, lang, preset, second, levers, applied, playing, step, reset, scenario_names(), tick.value)
+            actions = (step, pause, reset)
+            Controls(model, lang, preset, second, levers, applied, playing, *actions, scenario_names(), tick.value)
             Numbers(model, lang.value, tick.value)
         with solara.Column():
             Figures(model, lang.value, tick.value)
