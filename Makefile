@@ -22,7 +22,7 @@ lint: $(BIN)/laborsim
 	$(BIN)/ruff check .
 
 test: $(BIN)/laborsim lint
-	bash scripts/ensure_chromium.sh
+	bash scripts/ensure_system_packages.sh
 	$(BIN)/python -m pytest -n 2 tests
 
 clean-venv:

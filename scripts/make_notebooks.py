@@ -119,6 +119,12 @@ BUDGET = [
         "happened without it. A high deadweight share means most of the money went to workers who "
         "stayed anyway; `laborsim budget ... --brief brief.html` writes all of this as one file.",
     ),
+    ("md", "**Where the money goes**, month by month, in one replicate (million yuan, cumulative):"),
+    (
+        "code",
+        "from sim import plotting\n\none = twins[0]['policy']\n"
+        "fig = plotting.budget_figure(one.tables['budget'], one.months)",
+    ),
     ("code", "assert 0 <= v.set_index('metric').loc['deadweight_share', 'mean'] <= 1"),
 ]
 
@@ -143,7 +149,15 @@ AGENTS = [
     ),
     (
         "md",
-        "Each cell is where the worker was at the end of the month. `festival_visit` is the Spring "
+        "The same year for everyone (people, not agents: each agent stands for `people_per_agent` people):",
+    ),
+    (
+        "code",
+        "from sim import plotting\n\nfig = plotting.stocks_figure(pd.DataFrame(model.recorder.rows))",
+    ),
+    (
+        "md",
+        "Each cell of the table above is where the worker was at the end of the month. `festival_visit` is the Spring "
         "Festival trip home in January 2020; `ningbo_seeking` is a new arrival (or a job changer) "
         "looking for work.",
     ),
@@ -189,6 +203,8 @@ AGENTS = [
 def build(cells):
     nb = new_notebook()
     nb.cells = [new_markdown_cell(src) if kind == "md" else new_code_cell(src) for kind, src in cells]
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i:02d}"  # stable ids: regenerating changes only the cells that changed
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     return nb
 

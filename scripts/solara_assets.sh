@@ -7,10 +7,15 @@
 # registry and we unpack it where the proxy looks (<cache>/<package>@<version>/...).
 # The versions are read from the installed Solara templates and widgets, not hard-coded.
 #
-# usage: scripts/solara_assets.sh [CACHE_DIR] [PYTHON]   (default: .solara-cache, .venv/bin/python)
+# usage: scripts/solara_assets.sh [CACHE_DIR] [PYTHON]
+#   from any folder; defaults: the repository's .solara-cache and .venv/bin/python
+#   (CACHE_DIR and PYTHON given on the command line are taken relative to the current folder)
 set -euo pipefail
-cache="${1:-.solara-cache}"
-py="${2:-.venv/bin/python}"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cache="${1:-$root/.solara-cache}"
+py="${2:-$root/.venv/bin/python}"
+command -v npm >/dev/null 2>&1 || { echo "solara_assets.sh: npm is missing (apt-get install npm)" >&2; exit 1; }
+"$py" -c 'import solara' 2>/dev/null || { echo "solara_assets.sh: $py has no solara (make .venv/bin/laborsim)" >&2; exit 1; }
 mkdir -p "$cache"
 cache="$(cd "$cache" && pwd)"
 site="$("$py" -c 'import solara, os; print(os.path.dirname(solara.__file__))')"

@@ -12,6 +12,7 @@ import re
 import sys
 from pathlib import Path
 
+from . import headless
 from . import options as opt
 from .errors import ScenarioError, UsageError
 from .i18n import default_lang, set_lang
@@ -171,33 +172,11 @@ def cmd_budget(args) -> int:
 
 
 def cmd_app(args) -> int:
-    """Serve the dashboard with `solara run` (the `viz` extra), bound to 127.0.0.1 by default."""
-    import os
-    import subprocess
+    """Serve the dashboard (the `viz` extra): checks the options, then becomes the Solara server."""
+    from .app.serve import serve
 
     _preflight().app(args)  # bad input fails here, with exit code 2
-    try:
-        import solara  # noqa: F401
-    except ImportError:
-        raise ScenarioError("<command line>", "app", "no solara installed", "pip install -e '.[viz]'") from None
-    env = {**os.environ, "LABORSIM_APP_SCENARIO": args.scenario, "LABORSIM_APP_SECOND": args.second or ""}
-    cache = Path(args.assets) if args.assets else Path(".solara-cache")
-    if cache.is_dir():
-        env["SOLARA_ASSETS_PROXY_CACHE_DIR"] = str(cache.resolve())
-    cmd = [
-        sys.executable,
-        "-m",
-        "solara",
-        "run",
-        "sim.app.page",
-        "--host",
-        args.host,
-        "--port",
-        str(args.port),
-        "--no-open",
-        "--production",
-    ]
-    return subprocess.call(cmd, env=env)
+    return serve(args)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -437,6 +416,7 @@ def parser() -> argparse.ArgumentParser:
     )
     a.add_argument("--port", type=opt.port, default=8765)
     a.add_argument("--assets", help="Solara asset cache filled by scripts/solara_assets.sh (default .solara-cache)")
+    a.add_argument("--lang", choices=["en", "zh"], help="language of the page (default: from the locale, LANG=zh_*)")
     a.set_defaults(func=cmd_app)
     v = sub.add_parser("validate", help="check a scenario file")
     v.add_argument("scenario")
@@ -467,6 +447,7 @@ def _with_display_options(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
+    headless.files_only()  # the CLI writes figures to files; notebooks keep their inline backend
     try:
         args = parser().parse_args(argv)
         _preflight().paths(args)

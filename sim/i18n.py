@@ -279,23 +279,9 @@ def policy_label(name: str, scenario=None, lang: str | None = None) -> str:
     return name.replace("_", " ")
 
 
-CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Serif CJK SC", "WenQuanYi Zen Hei", "Droid Sans Fallback")
-
-
 def use_cjk_font() -> str | None:
-    """Add an installed CJK font to matplotlib's fallback list (after DejaVu Sans, so Latin
-    text keeps its look); returns the font's name, or None when none is installed."""
-    try:
-        from . import fonts  # the teaching helper's font set-up, when present
+    """Put an installed CJK font in matplotlib's fallback list (`sim.fonts`); returns its
+    name, or None when none is installed."""
+    from . import fonts
 
-        return fonts.use_cjk_font()  # type: ignore[attr-defined]
-    except (ImportError, AttributeError):
-        pass
-    import matplotlib
-    from matplotlib import font_manager
-
-    have = {f.name for f in font_manager.fontManager.ttflist}
-    found = next((f for f in CJK_FONTS if f in have), None)
-    if found:
-        matplotlib.rcParams["font.family"] = ["DejaVu Sans", found]  # per-glyph fallback, in this order
-    return found
+    return fonts.cjk_family() if fonts.use_cjk_fonts() else None

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import matplotlib
 
-matplotlib.use("Agg")
+from . import headless
+
+if headless.ON:  # the command line: figures go to files (notebooks keep their own backend)
+    matplotlib.use("Agg")
+
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402

@@ -1,1 +1,1 @@
-"""The teaching dashboard (the `viz` extra): a Mesa SolaraViz page."""
+"""The teaching dashboard (the `viz` extra): a Solara page with one model per browser session."""

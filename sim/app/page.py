@@ -1,69 +1,96 @@
-"""The dashboard page: `laborsim app [SCENARIO]` serves it with `solara run`.
+"""The dashboard page: `laborsim app [SCENARIO]` serves it with `solara run sim.app.page`.
 
-Sliders for the policy levers (they take effect on Reset), Step / Play / Reset,
-live plots of stocks and flows on two sides (A: the preset with the levers; B: `--second`,
-by default the same world with every policy off), the retention
-curve, the cumulative budget, and a map of counties and districts.
+Every browser session (tab) gets its own model, built inside the `Page` component:
+two students never share or advance each other's run. Left: the month, Step / Play /
+Reset, the levers of side A with their values and units (they apply on Reset), the
+scenario pickers for A and B and the language. Right: one small figure per quantity,
+A against B, each with a line saying how to read it, the county-district map and a
+per-county view.
 """
 
 from __future__ import annotations
 
 import os
+import threading
+import time
 
-from mesa.visualization import SolaraViz, make_plot_component
+import solara
 
-from .components import MapPanel, MonthPanel, RetentionPanel
-from .model import DashboardModel
+from ..loader import SCENARIO_DIR
+from .components import Controls, CountyView, Figures, Numbers
+from .model import DEFAULT_LEVERS, DashboardModel
+from .text import default_lang, t
 
 PRESET = os.environ.get("LABORSIM_APP_SCENARIO", "teaching_small")
 SECOND = os.environ.get("LABORSIM_APP_SECOND", "")  # side B; empty: the same world with no policy
+LANG = os.environ.get("LABORSIM_APP_LANG") or default_lang()
+PLAY_PAUSE_S = 0.05  # between months while playing
+FRAME_S = 0.5  # at most one redraw per half second while playing
 
 
-def slider(label: str, value, lo, hi, step, kind: str = "SliderInt") -> dict:
-    return {"type": kind, "value": value, "label": label, "min": lo, "max": hi, "step": step}
+def scenario_names() -> list[str]:
+    """The scenarios a class may pick: every file in scenarios/ (and the one served)."""
+    names = sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml") if p.stem != "targets")
+    return names if PRESET in names else [PRESET, *names]
 
 
-MODEL_PARAMS = {
-    "preset": PRESET,
-    "subsidy_total_yuan": slider("Subsidy total (yuan)", 20000, 0, 40000, 1000),
-    "subsidy_months": slider("Subsidy duration (months)", 9, 1, 24, 1),
-    "training_coverage": slider("Training coverage", 0.4, 0.0, 1.0, 0.05, "SliderFloat"),
-    "workers_per_liaison": slider("Workers per liaison", 100, 10, 500, 10),
-    "n_brokers": slider("Number of brokers", 120, 0, 500, 10),
-    "transport_seats": slider("Transport seats per month", 2500, 0, 10000, 250),
-    "second": SECOND,
-    "seed": 1,
-}
-
-
-def make_page(preset: str = PRESET):
-    """The SolaraViz page for a preset scenario (`make_plot_component` returns
-    (component, page) pairs already)."""
-    model = DashboardModel(preset=preset, second=SECOND)
-    components = [
-        (MonthPanel, 0),
-        make_plot_component(
-            {
-                "In Ningbo jobs": "tab:blue",
-                "In Ningbo jobs (B)": "tab:gray",
-                "At home": "tab:green",
-                "In the PRD": "tab:orange",
-            }
-        ),
-        make_plot_component(
-            {"Arrivals in Ningbo": "tab:blue", "Return flow home": "tab:red", "Return flow home (B)": "tab:gray"}
-        ),
-        (RetentionPanel, 0),
-        make_plot_component({"Cumulative budget (M yuan)": "tab:purple"}),
-        (MapPanel, 0),
-    ]
-    return SolaraViz(
-        model,
-        components=components,
-        model_params={**MODEL_PARAMS, "preset": preset},
-        name=f"laborsim: {preset}",
-        play_interval=300,
+@solara.component
+def Page():
+    """One session's dashboard: its own model, levers, language and playing state."""
+    lang = solara.use_reactive(LANG if LANG in ("en", "zh") else "en")
+    preset = solara.use_reactive(PRESET)
+    second = solara.use_reactive(SECOND)
+    levers = solara.use_reactive(dict(DEFAULT_LEVERS))  # the sliders
+    applied = solara.use_reactive(dict(DEFAULT_LEVERS))  # the levers of the running model
+    resets = solara.use_reactive(0)
+    tick = solara.use_reactive(0)  # months stepped in this session: redraws the figures
+    playing = solara.use_reactive(False)
+    model = solara.use_memo(
+        lambda: DashboardModel(preset=preset.value, second=second.value, **applied.value),
+        dependencies=[preset.value, second.value, resets.value],
     )
 
+    lock = solara.use_memo(threading.Lock, dependencies=[])  # one step at a time in this session
 
-page = make_page()
+    def step() -> None:
+        with lock:
+            model.step()
+        tick.set(tick.value + 1)
+
+    def pause() -> None:
+        playing.set(False)
+        tick.set(tick.value + 1)  # draw the months stepped since the last frame
+
+    def reset() -> None:
+        playing.set(False)
+        applied.set(dict(levers.value))
+        resets.set(resets.value + 1)
+
+    def play(cancel: threading.Event) -> None:
+        """Step month after month; redraw at most every FRAME_S seconds and at the end (every
+        month is in the history, so the lines lose nothing when a slow server skips frames).
+        A pause or reset sets `cancel`: the loop stops and leaves the page's state alone."""
+        if not playing.value:
+            return
+        drawn = time.monotonic()
+        while not cancel.is_set() and model.t < model.sc.calendar.months:
+            with lock:
+                model.step()
+            if time.monotonic() - drawn >= FRAME_S or model.t >= model.sc.calendar.months:
+                tick.set(tick.value + 1)
+                drawn = time.monotonic()
+            cancel.wait(PLAY_PAUSE_S)
+        if not cancel.is_set():  # the run is over
+            tick.set(tick.value + 1)
+            playing.set(False)
+
+    solara.use_thread(play, dependencies=[playing.value, model], intrusive_cancel=False)
+    solara.Title(t("title", lang.value))
+    with solara.Columns([1, 3]):
+        with solara.Column():
+            actions = (step, pause, reset)
+            Controls(model, lang, preset, second, levers, applied, playing, *actions, scenario_names(), tick.value)
+            Numbers(model, lang.value, tick.value)
+        with solara.Column():
+            Figures(model, lang.value, tick.value)
+            CountyView(model, lang.value, tick.value)

@@ -33,6 +33,7 @@ class County(Strict):
         local_wage_yuan_month: Local non-farm wage.
         paired_district: The Ningbo district paired with this county.
         travel_hours_ningbo: Door-to-door travel time to Ningbo.
+        name_zh: The county's name in Chinese characters (shown with --lang zh).
     """
 
     population: Annotated[int, Field(gt=0, le=100_000_000)]
@@ -42,6 +43,7 @@ class County(Strict):
     local_wage_yuan_month: Wage
     paired_district: str
     travel_hours_ningbo: Annotated[float, Field(gt=0, le=1000)]
+    name_zh: str | None = None
     source: str = ""
 
 
@@ -54,9 +56,10 @@ class SectorFirms(Strict):
 
 
 class District(Strict):
-    """A Ningbo district and its firms by sector."""
+    """A Ningbo district and its firms by sector (`name_zh`: its name in Chinese characters)."""
 
     sectors: frozen(dict[str, SectorFirms])
+    name_zh: str | None = None
     source: str = ""
 
     @model_validator(mode="after")

@@ -29,11 +29,13 @@ POLICY_TYPES: dict[str, type] = {}  # `type:` value -> schema class, filled as c
 
 
 class PolicyBase(Strict):
-    """Fields every policy has. A subclass with a `type: Literal["name"]` field is
-    registered under that name: a new lever is a schema class, one policy file
-    (`sim/policies/`) and YAML; nothing else lists the policies."""
+    """Fields every policy has (`name_zh`: the policy's name in Chinese, shown with
+    --lang zh). A subclass with a `type: Literal["name"]` field is registered under
+    that name: a new lever is a schema class, one policy file (`sim/policies/`) and
+    YAML; nothing else lists the policies."""
 
     enabled: bool = True
+    name_zh: str | None = None
     start: Month | None = None
     end: Month | None = None
     payer: Payer = "ningbo"
