@@ -68,12 +68,10 @@ def lever_scenario(
 
 
 def without_policies(sc: Scenario) -> Scenario:
-    """The same world with every policy off."""
-    sj = sc.model_dump(mode="json")
-    for p in sj["policies"].values():
-        p["enabled"] = False
-    sj["name"] = sc.name + "_no_policy"
-    return Scenario.model_validate(sj)
+    """The same world with every policy off (`sim.policies.policy_free`)."""
+    from ..policies import policy_free
+
+    return policy_free(sc)
 
 
 def stocks_now(model: AgentsModel) -> np.ndarray:

@@ -33,7 +33,8 @@ def test_dashboard_model_levers_and_twin():
 
     low = DashboardModel(subsidy_total_yuan=0, n_brokers=0, transport_seats=0)
     high = DashboardModel(subsidy_total_yuan=40000)
-    assert [p.cfg.schedule_yuan for p in high.subsidies][0] == (40000 / 9,) * 9  # frozen scenario: a tuple
+    subsidies = [p for p in high.policies.values() if p.cfg.type == "subsidy"]
+    assert subsidies[0].cfg.schedule_yuan == (40000 / 9,) * 9  # frozen scenario: a tuple
     for m in (low, high):
         for _ in range(4):
             m.step()
