@@ -16,7 +16,7 @@ import time
 
 import solara
 
-from ..loader import SCENARIO_DIR
+from ..shipped import names as shipped_names
 from .components import Controls, CountyView, Figures, Numbers
 from .model import DEFAULT_LEVERS, DashboardModel
 from .text import default_lang, t
@@ -30,7 +30,7 @@ FRAME_S = 0.5  # at most one redraw per half second while playing
 
 def scenario_names() -> list[str]:
     """The scenarios a class may pick: every file in scenarios/ (and the one served)."""
-    names = sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml") if p.stem != "targets")
+    names = shipped_names()
     return names if PRESET in names else [PRESET, *names]
 
 

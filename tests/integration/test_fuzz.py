@@ -55,6 +55,7 @@ def stop_at_work(monkeypatch):
     monkeypatch.setattr("sim.budget.twin.build_model", started)
     monkeypatch.setattr("sim.experiments.commands.run_sweep", started)
     monkeypatch.setattr(subprocess, "call", started)  # `laborsim app` starting its server
+    monkeypatch.setattr("os.execve", started)  # ... which replaces the process with the server
 
 
 TINY_BASE = load_scenario(
