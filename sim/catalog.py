@@ -25,18 +25,9 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
+from .metrics.names import HEADLINE
 
 CATALOG = "index.parquet"
-#: Headline metrics copied into the catalog.
-HEADLINE = (
-    "arrivals_ningbo_jan_may_2020",
-    "retention_ningbo_3m",
-    "retention_ningbo_6m",
-    "retention_ningbo_12m",
-    "retention_ningbo_6m_poor",
-    "return_home_total",
-    "cost_total_yuan",
-)
 
 
 def run_row(root: Path, folder: Path, res) -> dict:

@@ -76,15 +76,9 @@ def summary_text(res, lang: str | None = None) -> str:
                 f"{r.id:<5} {r.metric:<42} {_fmt(r.model):>10} {str(r.target):>12} {r.tolerance:>10}  "
                 f"{msg('cli.met_yes' if r.met else 'cli.met_no', lang)}"
             )
-    for k in (
-        "arrivals_ningbo_jan_may_2020",
-        "retention_ningbo_3m",
-        "retention_ningbo_6m",
-        "retention_ningbo_12m",
-        "retention_ningbo_6m_poor",
-        "return_home_total",
-        "cost_total_yuan",
-    ):
+    from .metrics.names import HEADLINE
+
+    for k in HEADLINE:
         name = k if (lang or default_lang()) == "en" else msg(f"metric.{k}", lang)
         lines.append(f"      {name:<42} {_fmt(res.metrics.get(k, float('nan'))):>10}")
     return "\n".join(lines)

@@ -109,12 +109,8 @@ def owner_alive(pid: int, start: int, where: str) -> bool:
     another host: its processes cannot be seen from here)."""
     if where != host():
         return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+    if not pid_alive(pid):
         return False
-    except PermissionError:
-        pass
     now = start_time(pid)
     return not (start and now and now != start)
 
@@ -227,6 +223,17 @@ def staging_file(folder: Path, suffix: str) -> Path:
 
 
 @cache
+def pid_alive(pid: int) -> bool:
+    """Whether process `pid` exists on this machine (owned by anyone)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
+
+
 def umask() -> int:
     """This process's umask (read once: reading it means setting it)."""
     mask = os.umask(0o022)

@@ -108,13 +108,9 @@ def die_with_parent(command_pid: int) -> None:
 
 
 def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass
-    return True
+    from ..staging import pid_alive
+
+    return pid_alive(pid)
 
 
 def _exit_when_gone(pid: int) -> None:

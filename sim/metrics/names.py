@@ -45,3 +45,15 @@ def full_name(metric: str) -> str:
 def is_metric(name: str) -> bool:
     """A numeric metric some run reports: one of `NUMERIC_METRICS` or a windowed one."""
     return name in NUMERIC_METRICS or bool(_WINDOW.match(name))
+
+
+#: The headline metrics a run's summary prints and the results catalog keeps.
+HEADLINE = (
+    "arrivals_ningbo_jan_may_2020",
+    "retention_ningbo_3m",
+    "retention_ningbo_6m",
+    "retention_ningbo_12m",
+    "retention_ningbo_6m_poor",
+    "return_home_total",
+    "cost_total_yuan",
+)
