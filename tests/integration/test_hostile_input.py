@@ -186,6 +186,7 @@ SWEEP_CASES = [
     ({"parameters": {"policies.liaison.staff": {"low": 0, "high": float("inf")}}}, "high"),
     ({"parameters": {"policies.liaison.staff": {"low": float("nan"), "high": 10}}}, "low"),
     ({"design": "grid", "parameters": {"policies.liaison.staff": {"values": [1, float("inf")]}}}, "values"),
+    ({"design": "grid", "parameters": {"policies.liaison.staff": {"values": [1, float("nan")]}}}, "values"),
     ({"seed": -1, "parameters": STAFF}, "seed"),
     ({"name": "..", "parameters": STAFF}, "name"),
     ({"name": "a" * 300, "parameters": STAFF}, "name"),
