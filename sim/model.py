@@ -31,7 +31,7 @@ from .schema import Scenario
 from .spells import CHANNELS, SpellLog
 from .states import HOME, JOB, LOCAL, SEEKING
 from .streams import Streams
-from .table import SPELL_FLAGS, new_table, where_place
+from .table import new_table, where_place
 from .transitions import (
     DRAWS,
     N_OUT,
@@ -537,4 +537,4 @@ class LaborModel(mesa.Model):
         self.recorder.close_month(m.info.step, m.info.label, self.table, self.b.stable_min_months)
 
 
-__all__ = ["LaborModel", "Month", "SPELL_FLAGS"]
+__all__ = ["LaborModel", "Month"]

@@ -15,6 +15,7 @@ import pandas as pd  # noqa: E402
 
 from .i18n import label, policy_label, t, use_cjk_font  # noqa: E402
 from .metrics.budget import cumulative_by_policy  # noqa: E402
+from .metrics.names import RETENTION_COMPARED  # noqa: E402
 
 #: Formats and resolution of saved figures; `configure` changes them (`--figure-format`).
 FORMATS: tuple[str, ...] = ("png",)
@@ -298,14 +299,7 @@ def budget_bands_figure(bands_by_name: dict[str, pd.DataFrame], months: list[str
 #: Panels of the paired-difference figure: (metrics, scale, unit key).
 PAIRED_PANELS = (
     (
-        (
-            "retention_ningbo_3m",
-            "retention_ningbo_6m",
-            "retention_ningbo_12m",
-            "retention_ningbo_3m_poor",
-            "retention_ningbo_6m_poor",
-            "retention_ningbo_12m_poor",
-        ),
+        RETENTION_COMPARED,
         100.0,
         "fig.paired_x",
     ),

@@ -38,9 +38,6 @@ WORKER_DTYPE = np.dtype(
     align=True,
 )
 
-# Flags a worker loses when the Ningbo spell ends.
-SPELL_FLAGS = ("trained", "liaison", "broker", "organized")
-
 
 def new_table(cols: dict[str, np.ndarray]) -> np.ndarray:
     """The table from the initial population's columns (see `sim.world.initial_workers`)."""

@@ -101,12 +101,18 @@ def leave_job(i, T, F):
 
 
 @rule
+def end_first_job(s, step, S):
+    """Mark the end of spell `s`'s first job, if it had begun and not ended."""
+    if s >= 0 and S[s].job_end_step < 0 and S[s].hire_step >= 0:
+        S[s].job_end_step = step
+
+
+@rule
 def close_spell(s, step, reason, S):
     """End spell `s` (the worker left Ningbo): first job ends too if it was running."""
     if s < 0:
         return
-    if S[s].job_end_step < 0 and S[s].hire_step >= 0:
-        S[s].job_end_step = step
+    end_first_job(s, step, S)
     S[s].exit_step = step
     S[s].exit_reason = reason
 
@@ -255,9 +261,7 @@ def employed(i, T, S, F, firms, M, P, bands, keys, counts, out, nout):
         counts[F_SECRET_QUITS, g] += 1
     else:
         quit_openly(out, nout, i, T)
-    s = T[i].spell
-    if s >= 0 and S[s].job_end_step < 0 and S[s].hire_step >= 0:
-        S[s].job_end_step = step
+    end_first_job(T[i].spell, step, S)
     if outcome == rules.NEXT_NINGBO_JOB:
         counts[F_JOB_CHANGES, g] += 1
         leave_job(i, T, F)

@@ -7,15 +7,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..metrics.names import RETENTION_COMPARED
 from .bands import mean_ci, t975
 
 HEADLINE = (
-    "retention_ningbo_3m",
-    "retention_ningbo_6m",
-    "retention_ningbo_12m",
-    "retention_ningbo_3m_poor",
-    "retention_ningbo_6m_poor",
-    "retention_ningbo_12m_poor",
+    *RETENTION_COMPARED,
     "return_home_total",
     "cost_total_yuan",
 )

@@ -57,3 +57,7 @@ HEADLINE = (
     "return_home_total",
     "cost_total_yuan",
 )
+
+
+#: Retention metrics compared between scenarios (compare's tables and paired-difference figure).
+RETENTION_COMPARED = tuple(f"retention_ningbo_{k}m{g}" for g in ("", "_poor") for k in (3, 6, 12))
