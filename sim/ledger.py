@@ -8,14 +8,47 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
+COLUMNS = ["yuan", "payments", "people", "new_people", "new_people_any"]
+
 
 class Ledger:
-    """Accumulates payments. Amounts are in yuan of the scenario's year and
-    recipients in people (agents times people per agent)."""
+    """Accumulates payments. Amounts are in yuan of the scenario's year; counts in
+    people (agents times people per agent).
+
+    Each row of the table counts, besides yuan: `payments` (payments made),
+    `people` (distinct people this policy paid this month, each counted in the
+    row of their first payment of the month), `new_people` (paid by this policy
+    for the first time) and `new_people_any` (paid by any policy for the first
+    time), so cumulative sums give distinct people paid by a date. The ledger
+    also knows who got a subsidy payment in which month (one a month per person).
+    """
 
     def __init__(self) -> None:
-        self._rows: dict[tuple, list[float]] = defaultdict(lambda: [0.0, 0.0])
+        self._rows: dict[tuple, list[float]] = defaultdict(lambda: [0.0] * len(COLUMNS))
         self.total_yuan = 0.0
+        self._last_by: dict[str, np.ndarray] = {}  # policy -> step it last paid each worker (-1: never)
+        self._ever = np.zeros(0, bool)  # paid by any policy
+        self._subsidy_step = np.zeros(0, np.int32)  # step of each worker's last subsidy payment
+
+    def _grow(self, n: int) -> None:
+        if n > len(self._ever):
+            pad = n - len(self._ever)
+            self._ever = np.concatenate([self._ever, np.zeros(pad, bool)])
+            self._subsidy_step = np.concatenate([self._subsidy_step, np.full(pad, -1, np.int32)])
+            for k, a in self._last_by.items():
+                self._last_by[k] = np.concatenate([a, np.full(pad, -1, np.int32)])
+
+    def subsidy_paid_in(self, step: int, idx: np.ndarray) -> np.ndarray:
+        """Which of workers `idx` already got a subsidy payment in month `step`."""
+        idx = np.asarray(idx, np.int64)
+        self._grow(int(idx.max()) + 1 if idx.size else 0)
+        return self._subsidy_step[idx] == step
+
+    def mark_subsidy(self, step: int, idx: np.ndarray) -> None:
+        """Workers `idx` got their subsidy payment of month `step`."""
+        idx = np.asarray(idx, np.int64)
+        self._grow(int(idx.max()) + 1 if idx.size else 0)
+        self._subsidy_step[idx] = step
 
     def add(
         self,
@@ -27,21 +60,43 @@ class Ledger:
         poor: np.ndarray,
         county: np.ndarray,
         scale: float,
+        idx: np.ndarray | None = None,
     ) -> None:
-        """Record payments `amounts` (yuan per agent) to agents with these groups."""
+        """Record payments `amounts` (yuan per agent) to agents with these groups;
+        `idx` (worker indices) lets the ledger count distinct people."""
         amounts = np.asarray(amounts, dtype=np.float64)
         if amounts.size == 0:
             return
         poor = np.asarray(poor, dtype=np.int64)
         county = np.asarray(county, dtype=np.int64)
         keys = county * 2 + poor
-        yuan = np.bincount(keys, weights=amounts, minlength=1) * scale
-        count = np.bincount(keys, weights=(amounts > 0).astype(float), minlength=1) * scale
-        for k in np.flatnonzero(count):
+        got = amounts > 0
+        cols = [amounts, got.astype(float)]
+        if idx is not None:
+            cols += self._people(step, policy, np.asarray(idx, np.int64), got)
+        sums = [np.bincount(keys, weights=c, minlength=1) * scale for c in cols]
+        for k in np.flatnonzero(sums[1]):
             row = self._rows[(step, policy, payer, kind, int(k // 2), bool(k % 2))]
-            row[0] += float(yuan[k])
-            row[1] += float(count[k])
-            self.total_yuan += float(yuan[k])
+            for c, v in enumerate(sums):
+                row[c] += float(v[k])
+            self.total_yuan += float(sums[0][k])
+
+    def _people(self, step: int, policy: str, idx: np.ndarray, got: np.ndarray) -> list[np.ndarray]:
+        """Indicators over `idx`: first payment of the month by `policy`, first ever
+        by `policy`, first ever by any policy (and remember them)."""
+        self._grow(int(idx.max()) + 1)
+        last = self._last_by.setdefault(policy, np.full(len(self._ever), -1, np.int32))
+        month = got & (last[idx] != step)
+        new = got & (last[idx] < 0)
+        new_any = got & ~self._ever[idx]
+        last[idx[got]] = step
+        self._ever[idx[got]] = True
+        return [month.astype(float), new.astype(float), new_any.astype(float)]
+
+    def people_paid(self, policy: str) -> int:
+        """Distinct agents `policy` has paid so far."""
+        last = self._last_by.get(policy)
+        return 0 if last is None else int((last >= 0).sum())
 
     def add_lump(self, step: int, policy: str, payer: str, kind: str, yuan: float) -> None:
         """Record a payment that goes to no worker (staff salaries, seats)."""
@@ -53,9 +108,9 @@ class Ledger:
 
     def table(self, county_names: list[str], month_labels: list[str]) -> pd.DataFrame:
         """Tidy table: one row per (month, policy, payer, kind, county, poor)."""
-        cols = ["step", "month", "policy", "payer", "kind", "county", "poor", "yuan", "recipients"]
+        cols = ["step", "month", "policy", "payer", "kind", "county", "poor", *COLUMNS]
         rows = [
-            (s, month_labels[s], p, pay, kind, county_names[c] if c >= 0 else "", poor, v[0], v[1])
+            (s, month_labels[s], p, pay, kind, county_names[c] if c >= 0 else "", poor, *v)
             for (s, p, pay, kind, c, poor), v in sorted(self._rows.items())
         ]
         return pd.DataFrame(rows, columns=cols)

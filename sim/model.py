@@ -250,7 +250,8 @@ class LaborModel(mesa.Model):
         county = np.repeat(np.arange(nc), 2)
         poor = np.tile([False, True], nc)
         prd = self.sc.places.prd
-        best = np.maximum(self.mean_ningbo_wage(), prd.wage_yuan_month)
+        ningbo = self.mean_ningbo_wage() + self.expected_subsidy(info.step) / dp.subsidy_horizon_months
+        best = np.maximum(ningbo, prd.wage_yuan_month)
         p_home = rules.departure_prob(best, w.home_income[county], poor, info.month_of_year, dp).reshape(nc, 2)
         p_local = rules.departure_prob(
             best, w.local_wage[county], poor, info.month_of_year, dp, base=dp.p_depart_local_month
@@ -258,7 +259,7 @@ class LaborModel(mesa.Model):
         p_n = np.stack(
             [
                 rules.p_choose_ningbo(
-                    self.mean_ningbo_wage(),
+                    ningbo,
                     prd.wage_yuan_month,
                     w.hours_ningbo[county],
                     prd.travel_hours,
@@ -272,6 +273,16 @@ class LaborModel(mesa.Model):
             axis=-1,
         )
         return p_home, p_local, p_n
+
+    def expected_subsidy(self, step: int) -> np.ndarray:
+        """Yuan of subsidy a worker setting out now expects, by [county, poor] flattened
+        (sum over the policies' `expected_yuan`; sim.policies.subsidy)."""
+        total = np.zeros(2 * len(self.world.county_names))
+        for p in self.policies.values():
+            e = p.expected_yuan(step, self.world.paired_district)
+            if e is not None:
+                total += np.asarray(e).ravel()
+        return total
 
     def mean_ningbo_wage(self) -> float:
         """Slot-weighted mean wage of Ningbo jobs (what a worker at home expects)."""
@@ -295,6 +306,9 @@ class LaborModel(mesa.Model):
             "firm_wage": np.where(f >= 0, self.world.firms.wage[fs], 0.0),
             "love_job": t["love_job"],
             "broker": t["broker"],
+            "program_firm": (f >= 0) & ~self.world.firms.market[fs],
+            "first_away": t["first_away"],
+            "spell_start": np.where(t["spell"] >= 0, self.spells.rows["arrival_step"][np.maximum(t["spell"], 0)], -1),
         }
 
     def apply_effects(self, idx: np.ndarray, effects: list[Effects]) -> tuple[dict, np.ndarray]:

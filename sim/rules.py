@@ -9,6 +9,8 @@ and sources are documented there.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .jit import rule
@@ -143,12 +145,55 @@ def festival_decision(u, P):
     return FESTIVAL_WAIT
 
 
-def subsidy_amount(job_month_index, schedule):
-    """Subsidy due in the job's month `job_month_index` (0 = first month): the schedule
-    entry, or 0 past its end."""
-    sched = np.asarray(list(schedule) + [0.0], dtype=np.float64)
-    idx = np.minimum(np.asarray(job_month_index), len(sched) - 1)
-    return np.where(np.asarray(job_month_index) >= 0, sched[idx], 0.0)
+@rule
+def subsidy_due_month(k, n, waiting, every, lump_after, lag):
+    """Month of work (1 = the first month in a qualifying job) in which entry `k`
+    of an `n`-entry subsidy schedule is paid.
+
+    Rule: entry k is earned in month `waiting + k`; `every` = 1 pays it then
+    (monthly), `every` = 3 at the end of its quarter of entries (or with the
+    last entry), `every` = 0 pays every entry at once in month `lump_after`;
+    the payment reaches the worker `lag` months of work later.
+    """
+    earned = waiting + k
+    if every == 0:
+        due = max(lump_after, waiting + n - 1)
+    elif every == 1:
+        due = earned
+    else:
+        due = waiting + min((k // every) * every + every - 1, n - 1)
+    return due + lag
+
+
+@rule
+def subsidy_value(k, months_in, sched, waiting, every, lump_after, lag, rate):
+    """Present value, in yuan, of the schedule's entries from `k` on for a worker
+    with `months_in` months of qualifying work: each entry discounted by
+    (1 + rate) ** (months until it is paid), `rate` per month."""
+    n = len(sched)
+    v = 0.0
+    for j in range(k, n):
+        wait = subsidy_due_month(j, n, waiting, every, lump_after, lag) - months_in
+        v += sched[j] / (1.0 + rate) ** float(max(wait, 0.0))
+    return v
+
+
+@rule
+def subsidy_hazard(value, cliff_drop, wage, per_wage, cliff_per_wage):
+    """Quit-hazard multiplier of the subsidy, for a worker earning `wage` a month.
+
+    Rule: exp(-per_wage * value / wage) while payments worth `value` (present
+    value, yuan) are still to come: the more money and the later it comes,
+    the less the worker quits, weighed against the wage the worker would give up
+    by leaving (log hazard falls by `per_wage` per month of wage still to come).
+    After the last payment, `1 + cliff_per_wage * cliff_drop / wage` for the
+    months of the cliff, `cliff_drop` being the monthly income the last payment
+    stood for: a schedule that tapers off softens the cliff, a rising one
+    sharpens it. Exactly 1 when both are 0.
+    """
+    if value > 0.0:
+        return math.exp(-per_wage * value / max(wage, 1.0))
+    return 1.0 + cliff_per_wage * cliff_drop / max(wage, 1.0)
 
 
 def stochastic_round(x, u):

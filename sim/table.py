@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .jit import kernel
-from .states import HOME
+from .states import HOME, LOCAL
 
 WORKER_DTYPE = np.dtype(
     [
@@ -34,6 +34,7 @@ WORKER_DTYPE = np.dtype(
         ("broker", np.bool_),  # recruited by a broker (this spell)
         ("organized", np.bool_),  # came by organized transport (this spell)
         ("is_broker", np.bool_),  # promoted to broker
+        ("first_away", np.int16),  # step first seen away from home (-2: before the run, -1: never)
     ],
     align=True,
 )
@@ -52,6 +53,8 @@ def new_table(cols: dict[str, np.ndarray]) -> np.ndarray:
     t["spell"] = -1
     t["hazard_mult"] = 1.0
     t["place"][(t["firm"] < 0) & (t["place"] < 0)] = HOME
+    # ASSUMPTION: workers at home or in a local job at the start have not worked away before
+    t["first_away"] = np.where((t["place"] == HOME) | (t["place"] == LOCAL), -1, -2)
     return t
 
 

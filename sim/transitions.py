@@ -160,6 +160,8 @@ def calendar_row(i, T, M, P, keys, counts):
     away (in a Ningbo job, the PRD or another region) goes home for the festival
     with probability p_festival_visit."""
     place = T[i].place
+    if T[i].first_away == -1 and place != HOME and place != LOCAL:
+        T[i].first_away = int(M[M_STEP])  # first-time migrants: sim.policies.subsidy
     if place == JOB:
         T[i].tenure += 1
         T[i].spell_months += 1

@@ -17,12 +17,12 @@ def _per_seed(twins: list[dict], keys: list[str], side: str = "policy") -> pd.Da
         if b.empty:
             continue
         b["year"] = b["month"].str[:4].astype(int)
-        frames.append(b.groupby(keys, as_index=False)[["yuan", "recipients"]].sum().assign(rep=i))
+        frames.append(b.groupby(keys, as_index=False)[["yuan", "payments"]].sum().assign(rep=i))
     if not frames:
-        return pd.DataFrame(columns=[*keys, "rep", "yuan", "recipients"])
+        return pd.DataFrame(columns=[*keys, "rep", "yuan", "payments"])
     b = pd.concat(frames)
-    full = b.pivot_table(index=keys, columns="rep", values=["yuan", "recipients"], aggfunc="sum")
-    cols = pd.MultiIndex.from_product([["yuan", "recipients"], range(len(twins))], names=[None, "rep"])
+    full = b.pivot_table(index=keys, columns="rep", values=["yuan", "payments"], aggfunc="sum")
+    cols = pd.MultiIndex.from_product([["yuan", "payments"], range(len(twins))], names=[None, "rep"])
     return full.reindex(columns=cols).fillna(0.0).stack(future_stack=True).reset_index()
 
 
@@ -32,7 +32,7 @@ def cost_bands(twins: list[dict], keys: list[str]) -> pd.DataFrame:
     if per.empty:
         return pd.DataFrame(columns=[*keys, "mean", "q05", "q50", "q95", "n", "payments_mean"])
     out = bands(per, keys, "yuan")
-    out["payments_mean"] = per.groupby(keys)["recipients"].mean().to_numpy()
+    out["payments_mean"] = per.groupby(keys)["payments"].mean().to_numpy()
     return out
 
 

@@ -154,6 +154,10 @@ class Policy:
         """Home counties of brokers listed at the start; none by default."""
         return []
 
+    def expected_yuan(self, step: int, paired_district: np.ndarray) -> np.ndarray | None:
+        """Pay a worker setting out now expects [county, poor] (subsidies); none by default."""
+        return None
+
     def recipients(self) -> float:
         """Distinct workers (agents) paid so far; only for policies that audit payments."""
         return 0.0
@@ -179,10 +183,19 @@ class Policy:
             ok &= (d >= 0) & self._districts[np.maximum(d, 0)]
         return ok
 
-    def pay(self, step: int, kind: str, per_agent_yuan: np.ndarray, poor: np.ndarray, county: np.ndarray) -> np.ndarray:
+    def pay(
+        self,
+        step: int,
+        kind: str,
+        per_agent_yuan: np.ndarray,
+        poor: np.ndarray,
+        county: np.ndarray,
+        idx: np.ndarray | None = None,
+    ) -> np.ndarray:
         """Pay these agents (in the order given) as far as the budget allows.
 
-        Returns the mask of agents actually paid; every yuan paid goes to the ledger.
+        Returns the mask of agents actually paid; every yuan paid goes to the ledger
+        (`idx`, the workers' indices, lets it count distinct people).
         """
         year = self.world.calendar.info(step).year
         owed = self.budget.pay_owed(year)
@@ -198,6 +211,7 @@ class Policy:
             np.asarray(poor)[ok],
             np.asarray(county)[ok],
             self.world.scale,
+            None if idx is None else np.asarray(idx)[ok],
         )
         return ok
 

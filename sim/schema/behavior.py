@@ -33,8 +33,16 @@ class QuitHazard(Strict):
     training_months: Annotated[int, Field(ge=0, le=600)] = 3  # domain.md: months 1-3
     liaison: Multiplier = 0.85  # domain.md assumed default
     broker: Multiplier = 0.8  # domain.md; referrals quit less (Burks et al. 2015)
-    subsidy_paid: Multiplier = 0.7  # domain.md assumed default
-    subsidy_cliff: Multiplier = 1.3  # ASSUMPTION: a "cliff" after the last payment (domain.md names the risk)
+    # Subsidy response (sim.rules.subsidy_hazard): hazard x exp(-subsidy_value_per_wage * PV / wage),
+    # PV = present value (yuan) of the payments still to come, wage = the job's monthly wage.
+    # Unit: fall in log hazard per month of wage still to come. ASSUMPTION, set so Cixi's schedule
+    # (20,000 yuan, domain.md) gives ~x0.7 at hire, domain.md's assumed "subsidy while paid 0.7".
+    subsidy_value_per_wage: Annotated[float, Field(ge=0, le=10)] = 0.09
+    subsidy_discount_month: Annotated[float, Field(ge=0, le=1)] = 0.01  # ASSUMPTION: 1%/month (~12.7%/year)
+    # The cliff after the last payment: hazard x (1 + subsidy_cliff_per_wage * last payment's monthly
+    # amount / wage) for subsidy_cliff_months months (domain.md names the risk; size ASSUMPTION, set so
+    # Cixi's last 4,000 yuan gives ~x1.3).
+    subsidy_cliff_per_wage: Annotated[float, Field(ge=0, le=10)] = 0.35
     subsidy_cliff_months: Annotated[int, Field(ge=0, le=600)] = 2  # ASSUMPTION
     skill_mismatch_per_unit: Annotated[float, Field(ge=0, le=20)] = 1.0  # ASSUMPTION
     outside_wage_elasticity: Annotated[float, Field(ge=0, le=10)] = 1.0  # ASSUMPTION
@@ -94,6 +102,9 @@ class Departure(Strict):
     poor_ningbo_info: Annotated[float, Field(ge=-10, le=10)] = 0.35  # ASSUMPTION, set for T2
     organized_info: Annotated[float, Field(ge=-10, le=10)] = 0.4  # ASSUMPTION
     job_news_weight: Prob = 0.5  # ASSUMPTION
+    # Expected subsidy (present value at hire, times take-up) for a worker who would qualify, spread
+    # over this many months and added to Ningbo's wage in the departure and destination choice. ASSUMPTION.
+    subsidy_horizon_months: Annotated[int, Field(ge=1, le=120)] = 12
 
 
 class Away(Strict):

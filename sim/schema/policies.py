@@ -61,14 +61,45 @@ class PolicyBase(Strict):
 
 
 class SubsidyPolicy(PolicyBase):
-    """Stable-employment subsidy: pays `schedule_yuan[k]` to an eligible worker in
-    the k-th month of a Ningbo job (k from 0), and a one-off transport bonus after
-    `transport_bonus_after_months` months of stable work."""
+    """Stable-employment subsidy (稳岗就业补贴), as a program writes the rule.
+
+    Who: `eligibility` (registered poor, counties, districts, first-time migrants:
+    no earlier spell in Ningbo, the PRD or another region), `cohort` (`new_hires`:
+    only workers whose Ningbo spell began at or after the policy's start;
+    `all_employed`: incumbents too) and `program_firms_only` (not open-market jobs).
+    A `take_up` share of those who qualify claims it (one draw per person).
+
+    When: `schedule_yuan[k]` is earned in the k-th month of stable work counted
+    from `waiting_months` (the first entry is earned in month `waiting_months` of
+    work in qualifying jobs); `cadence` pays the earned entries monthly, quarterly
+    (every 3 entries and at the end) or in one lump after `lump_after_months`
+    months of work; each payment reaches the worker `lag_months` months of work
+    after it is due. A person gets at most one subsidy payment per month across
+    all subsidy policies (a payment crowded out waits for the next month). A
+    one-off transport bonus follows `transport_bonus_after_months` months of work.
+    """
 
     type: Literal["subsidy"]
     schedule_yuan: Annotated[tuple[Yuan, ...], Field(max_length=60)] = ()
+    cohort: Literal["new_hires", "all_employed"] = "new_hires"
+    program_firms_only: bool = True
+    waiting_months: Annotated[int, Field(ge=1, le=60)] = 3
+    cadence: Literal["monthly", "quarterly", "lump"] = "monthly"
+    lump_after_months: Annotated[int, Field(ge=1, le=120)] | None = None
+    take_up: Prob = 1.0
+    lag_months: Annotated[int, Field(ge=0, le=24)] = 0
     transport_bonus_yuan: Yuan = 0.0
     transport_bonus_after_months: Annotated[int, Field(ge=1, le=60)] = 3
+
+    @model_validator(mode="after")
+    def _lump_month(self) -> SubsidyPolicy:
+        if self.cadence == "lump" and self.lump_after_months is not None:
+            last = self.waiting_months + max(len(self.schedule_yuan), 1) - 1
+            if self.lump_after_months < last:
+                raise fail(
+                    "lump_after_months", self.lump_after_months, f">= {last} (the month the last entry is earned)"
+                )
+        return self
 
 
 class TrainingPolicy(PolicyBase):

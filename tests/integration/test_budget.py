@@ -24,6 +24,8 @@ OFF = {
         "queen_bee_brokers",
     )
 }
+# paid from the first month of work to everyone employed, incumbents and open-market jobs too
+PAY_AT_ONCE = {"cohort": "all_employed", "program_firms_only": False, "waiting_months": 1}
 COUNTIES = ("Xingren", "Pu'an", "Qinglong", "Zhenfeng", "Wangmo", "Ceheng", "Anlong")
 
 
@@ -43,7 +45,13 @@ def three_workers(write_scenario, schedule=(100, 200, 300)):
                 "quit_hazard": {"by_tenure_month": {k: 0.0 for k in (1, 2, 4, 7, 13)}},
                 "away": {"p_festival_visit": 0.0},
             },
-            "policies": {**OFF, "flat": {"type": "subsidy", "payer": "central", "schedule_yuan": list(schedule)}},
+            "policies": {**OFF, "flat": {
+                    "type": "subsidy",
+                    "payer": "central",
+                    "schedule_yuan": list(schedule),
+                    **PAY_AT_ONCE,
+                },
+            },
         },
         name="three",
     )
@@ -52,10 +60,11 @@ def three_workers(write_scenario, schedule=(100, 200, 300)):
 def test_ledger_arithmetic_by_hand(write_scenario):
     res = run(load_scenario(three_workers(write_scenario)), seed=1, engine="agents")
     assert res.n_agents == 3
-    b = res.tables["budget"].groupby("month")[["yuan", "recipients"]].sum()
+    b = res.tables["budget"].groupby("month")[["yuan", "payments", "people", "new_people"]].sum()
     # month 1: 3 x 100; month 2: 3 x 200; month 3: 3 x 300; then the schedule is over
     assert list(b["yuan"]) == [300.0, 600.0, 900.0]
-    assert list(b["recipients"]) == [3.0, 3.0, 3.0]
+    assert list(b["payments"]) == [3.0, 3.0, 3.0] and list(b["people"]) == [3.0, 3.0, 3.0]
+    assert list(b["new_people"]) == [3.0, 0.0, 0.0]  # the same three people each month
     assert res.metrics["cost_total_yuan"] == 1800.0 and res.metrics["cost_central_yuan"] == 1800.0
 
 
@@ -64,7 +73,7 @@ def test_zero_subsidy_costs_zero(write_scenario):
     assert res.metrics["cost_total_yuan"] == 0.0
 
 
-NO_RESPONSE = {"quit_hazard": {"subsidy_paid": 1.0, "subsidy_cliff": 1.0}}
+NO_RESPONSE = {"quit_hazard": {"subsidy_value_per_wage": 0.0, "subsidy_cliff_per_wage": 0.0}}
 
 
 def _subsidy_only(write_scenario, name, factor=1.0, behavior=None):
@@ -81,7 +90,8 @@ def _subsidy_only(write_scenario, name, factor=1.0, behavior=None):
                     "cixi_subsidy": {
                         "enabled": True,
                         "schedule_yuan": [x * factor for x in cixi],
-                        "eligibility": {"poor_only": False, "districts": []},
+                        "eligibility": {"poor_only": False, "counties": [], "districts": []},
+                        **PAY_AT_ONCE,
                     },
                 },
             },
@@ -114,13 +124,13 @@ def test_deadweight_is_total_when_the_subsidy_changes_nothing(write_scenario):
     m = twin_metrics(run_twins(sc, base, 3, "arrays"))
     assert m["subsidy_yuan"] > 0 and m["deadweight_share"] == 1.0
     # with a real behavior response some money keeps people who would have left
-    sc2 = _subsidy_only(write_scenario, "dw2", 1.0, {"quit_hazard": {"subsidy_paid": 0.3}})
+    sc2 = _subsidy_only(write_scenario, "dw2", 1.0, {"quit_hazard": {"subsidy_value_per_wage": 0.3}})
     base2 = load_scenario(
         write_scenario(
             {
                 "population": {"people_per_agent": 100},
                 "calendar": {"months": 10},
-                "behavior": {"quit_hazard": {"subsidy_paid": 0.3}},
+                "behavior": {"quit_hazard": {"subsidy_value_per_wage": 0.3}},
                 "policies": OFF,
             },
             name="dw2_base",
@@ -130,7 +140,7 @@ def test_deadweight_is_total_when_the_subsidy_changes_nothing(write_scenario):
 
 
 def test_goal_seek_answer_meets_its_target_on_fresh_seeds(write_scenario):
-    sc = _subsidy_only(write_scenario, "goal", 1.0, {"quit_hazard": {"subsidy_paid": 0.4}})
+    sc = _subsidy_only(write_scenario, "goal", 1.0, {"quit_hazard": {"subsidy_value_per_wage": 0.2}})
     run_fn = lambda s, seed: run(s, seed=seed, engine="arrays")  # noqa: E731
     metric = parse_target("retention_6m>=0")[0]
     assert metric == "retention_ningbo_6m"

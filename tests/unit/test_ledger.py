@@ -11,7 +11,7 @@ def test_ledger_total_equals_sum_of_entries():
     led.add_lump(1, "q", "central", "salaries", 55.0)
     t = led.table(["a", "b", "c"], ["m0", "m1"])
     assert led.total_yuan == 3055.0 == t["yuan"].sum()
-    assert t.loc[t.policy == "p", "recipients"].sum() == 20  # two agents paid x 10 people
+    assert t.loc[t.policy == "p", "payments"].sum() == 20  # two agents paid x 10 people
 
 
 def test_cap_is_never_exceeded_and_turns_away_in_stop_mode():

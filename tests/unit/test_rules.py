@@ -81,12 +81,54 @@ def test_compiled_rules_equal_their_python_source():
         assert rules.festival_decision(u, P) == rules.festival_decision.py_func(u, P)
 
 
-def test_subsidy_schedule_and_festival_decision():
-    sched = [1000, 1500, 4000]
-    assert list(rules.subsidy_amount(np.array([0, 1, 2, 3, 9]), sched)) == [1000, 1500, 4000, 0, 0]
+def test_festival_decision():
     b = Behavior(away=Away(p_festival_back_month=0.6, p_festival_stay_month=0.1))
     p = pack_behavior(b)
     assert [rules.festival_decision(x, p) for x in (0.1, 0.65, 0.9)] == [1, 2, 0]
+
+
+def test_subsidy_payment_months_by_cadence():
+    due = lambda k, n, every, lump=0, lag=0, waiting=3: rules.subsidy_due_month(k, n, waiting, every, lump, lag)  # noqa: E731
+    assert [due(k, 9, 1) for k in range(9)] == [3, 4, 5, 6, 7, 8, 9, 10, 11]  # monthly from month 3
+    assert [due(k, 7, 3) for k in range(7)] == [5, 5, 5, 8, 8, 8, 9]  # quarterly, the rest with the last
+    assert {due(k, 9, 0, lump=12) for k in range(9)} == {12}  # one lump after 12 months
+    assert due(0, 9, 1, lag=2) == 5 and due(0, 9, 1, waiting=1) == 1
+
+
+def _pv(sched, months_in=0, every=1, lump=0, rate=0.01, k=0):
+    return rules.subsidy_value(k, months_in, np.array(sched, float), 3, every, lump, 0, rate)
+
+
+def test_subsidy_response_rises_with_money_and_later_payments():
+    cixi = [1000, 1500, 1500, 2000, 2000, 2500, 2500, 3000, 4000]
+    h = lambda v, drop=0.0: rules.subsidy_hazard(v, drop, 4900.0, 0.09, 0.35)  # noqa: E731
+    # more money: a lower hazard
+    assert h(_pv([2 * x for x in cixi])) < h(_pv(cixi)) < h(_pv([x / 4 for x in cixi])) < 1.0
+    # the same 18,000 yuan ending later (12 x 1,500 vs 9 x 2,000): more still to come after month 9
+    assert h(_pv([1500] * 12, months_in=9, k=7)) < h(_pv([2000] * 9, months_in=9, k=7))
+    # discounting: a lump at the end is worth less today than the same money monthly
+    assert _pv([2000] * 9, every=0, lump=11) < _pv([2000] * 9)
+    # Cixi's schedule at hire gives about the domain's x0.7 (domain.md "subsidy while paid 0.7")
+    assert 0.65 < h(_pv(cixi)) < 0.75
+    # nothing to come and no cliff: exactly 1 (a zero subsidy is no subsidy)
+    assert h(_pv([0.0] * 9)) == 1.0 and h(0.0, 0.0) == 1.0
+    # the cliff: a rising schedule's big last payment is a bigger drop than a tapering one's
+    assert h(0.0, 4000.0) > h(0.0, 1000.0) > 1.0
+
+
+def test_subsidy_rules_compiled_equal_python():
+    sched = np.array([1000.0, 1500, 1500, 2000, 4000])
+    for every, lump in ((1, 0), (3, 0), (0, 9)):
+        for m in range(0, 12):
+            for k in range(5):
+                a = rules.subsidy_value(k, m, sched, 3, every, lump, 1, 0.01)
+                if hasattr(rules.subsidy_value, "py_func"):
+                    assert a == rules.subsidy_value.py_func(k, m, sched, 3, every, lump, 1, 0.01)
+    if hasattr(rules.subsidy_hazard, "py_func"):
+        for v in (0.0, 5000.0, 20000.0):
+            assert rules.subsidy_hazard(v, 3000.0, 4800.0, 0.09, 0.35) == rules.subsidy_hazard.py_func(
+                v, 3000.0, 4800.0, 0.09, 0.35
+            )
 
 
 def test_stochastic_round_is_unbiased():

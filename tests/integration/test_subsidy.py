@@ -1,0 +1,170 @@
+"""Subsidies people respond to, paid as programs write the rule (issue 10, items 1-2)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import load_scenario, run
+from sim.metrics.budget import people_paid
+from sim.runner import build_model
+
+OFF = {
+    k: {"enabled": False}
+    for k in (
+        "cixi_subsidy",
+        "ninghai_subsidy",
+        "love_jobs",
+        "organized_transport",
+        "liaison",
+        "in_firm_training",
+        "queen_bee_brokers",
+    )
+}
+EVERYONE = {"poor_only": False, "counties": [], "districts": []}
+
+
+def scenario(write_scenario, name, subsidy=None, months=14, per_agent=40, both=False, **extra):
+    """Teaching world, every policy off, one subsidy for everyone employed (unless told;
+    `both`: a second identical subsidy `s2`)."""
+    pol = dict(OFF)
+    if subsidy is not None:
+        pol["s"] = {
+            "type": "subsidy",
+            "eligibility": EVERYONE,
+            "cohort": "all_employed",
+            "program_firms_only": False,
+            "waiting_months": 1,
+            **subsidy,
+        }
+        if both:
+            pol["s2"] = pol["s"]
+    data = {"population": {"people_per_agent": per_agent}, "calendar": {"months": months}, "policies": pol, **extra}
+    return load_scenario(write_scenario(data, name=name))
+
+
+def quits(res) -> float:
+    """Quits per worker-month in a Ningbo job (more money also draws more people in)."""
+    m = res.tables["monthly"]
+    return float(m["quits"].sum() / m["ningbo_job"].sum())
+
+
+@pytest.mark.parametrize("engine", ["agents", "arrays"])
+def test_more_money_and_a_later_last_payment_lower_quits(write_scenario, engine):
+    base = [1000.0] * 9
+    small = run(scenario(write_scenario, "small", {"schedule_yuan": base}), seed=7, engine=engine)
+    big = run(scenario(write_scenario, "big", {"schedule_yuan": [4 * x for x in base]}), seed=7, engine=engine)
+    assert quits(big) < 0.9 * quits(small)
+    # the same 18,000 yuan, the last payment in month 9 or in month 12
+    early = run(scenario(write_scenario, "early", {"schedule_yuan": [2000.0] * 9}), seed=7, engine=engine)
+    late = run(scenario(write_scenario, "late", {"schedule_yuan": [1500.0] * 12}), seed=7, engine=engine)
+    assert quits(late) < quits(early)
+
+
+@pytest.mark.parametrize("engine", ["agents", "arrays"])
+def test_zero_subsidy_is_no_subsidy_bit_for_bit(write_scenario, engine):
+    zero = run(scenario(write_scenario, "zero", {"schedule_yuan": [0.0] * 9}, months=8), seed=3, engine=engine)
+    none = run(scenario(write_scenario, "none", None, months=8), seed=3, engine=engine)
+    pd.testing.assert_frame_equal(zero.tables["monthly"], none.tables["monthly"], check_exact=True)
+    assert zero.tables["budget"].empty
+
+
+def test_expected_subsidy_draws_workers_to_ningbo(write_scenario):
+    """Workers who would qualify weigh the subsidy when they choose where to go."""
+    arr = lambda r: float(r.tables["monthly"]["arrivals_ningbo"].sum())  # noqa: E731
+    rich = {"schedule_yuan": [4000.0] * 12, "cohort": "new_hires"}
+    with_s = run(scenario(write_scenario, "with", rich, months=6), seed=5, engine="arrays")
+    without = run(scenario(write_scenario, "without", None, months=6), seed=5, engine="arrays")
+    assert arr(with_s) > 1.03 * arr(without)
+
+
+def _model(write_scenario, name, subsidy, months=6, both=False):
+    return build_model(scenario(write_scenario, name, subsidy, months=months, per_agent=20, both=both), 11, "arrays")
+
+
+def _run(m):
+    m.run()
+    return m.ledger.table(m.world.county_names, m.labels)
+
+
+def test_new_hires_only_leaves_incumbents_unpaid(write_scenario):
+    m = _model(write_scenario, "hires", {"schedule_yuan": [500.0] * 12, "cohort": "new_hires"})
+    incumbents = np.flatnonzero(m.table["firm"] >= 0)
+    _run(m)
+    s = m.policies["s"]
+    assert s.recipients() > 0
+    assert m.ledger.people_paid("s") == s.recipients()
+    t = m.table[incumbents]
+    still = incumbents[(t["spell"] == -1) & (t["firm"] >= 0)]  # still in the job spell begun before the start
+    assert len(still) and (s.state[still, 0] == 0).all()
+    m2 = _model(write_scenario, "all", {"schedule_yuan": [500.0] * 12, "cohort": "all_employed"})
+    _run(m2)
+    assert (m2.policies["s"].state[incumbents, 2] > 0).any()
+
+
+def test_waiting_period_cadence_and_one_payment_a_month(write_scenario):
+    # monthly from month 3: nobody is paid in the first two months of the run (all incumbents count from 0)
+    m = _model(write_scenario, "wait", {"schedule_yuan": [100.0] * 6, "waiting_months": 3})
+    b = _run(m).groupby("step")["yuan"].sum()
+    assert b.index.min() == 2
+    # a lump after 7 months: 600 yuan at once, and nothing before
+    lump = {"schedule_yuan": [100.0] * 6, "cadence": "lump", "lump_after_months": 7}
+    b = _run(_model(write_scenario, "lump", lump, months=9))
+    assert b["step"].min() == 6 and (b["yuan"] / b["payments"] == 600.0).all()
+    # quarterly: three entries at a time
+    m = _model(write_scenario, "quarter", {"schedule_yuan": [100.0] * 6, "cadence": "quarterly"})
+    b = _run(m)
+    assert b.groupby("step")["yuan"].sum().index.min() == 2 and (b["yuan"] / b["payments"] == 300.0).all()
+    # two subsidies for the same people: one payment per person per month, the second waits
+    m = _model(write_scenario, "two", {"schedule_yuan": [100.0] * 3}, both=True)
+    b = _run(m)
+    per = b.groupby("step")[["payments", "people"]].sum()
+    assert set(b["policy"]) == {"s", "s2"}
+    paid = m.ledger._subsidy_step  # noqa: SLF001
+    assert (paid >= 0).any()
+    # both policies paid each person all three entries, never two in one month
+    both = np.flatnonzero((m.policies["s"].state[:, 2] == 3) & (m.policies["s2"].state[:, 2] == 3))
+    assert len(both) > 0
+    assert b.groupby(["step", "county", "poor"])["payments"].sum().max() <= per["people"].max()
+
+
+def test_take_up_share_and_program_firms(write_scenario):
+    full = _model(write_scenario, "full", {"schedule_yuan": [100.0] * 6})
+    half = _model(write_scenario, "half", {"schedule_yuan": [100.0] * 6, "take_up": 0.5})
+    _run(full), _run(half)
+    share = half.policies["s"].recipients() / full.policies["s"].recipients()
+    assert 0.4 < share < 0.6
+    # program firms only: workers shown in open-market jobs are not paid, the others are
+    prog = _model(write_scenario, "prog", {"schedule_yuan": [100.0] * 6, "program_firms_only": True})
+    emp = np.flatnonzero(prog.table["firm"] >= 0)
+    w = prog.view(emp)
+    w["program_firm"] = np.arange(len(emp)) % 2 == 0
+    eff = prog.policies["s"].employed_month(0, w)
+    assert eff.marked[w["program_firm"]].all() and not eff.marked[~w["program_firm"]].any()
+    assert (eff.hazard[w["program_firm"]] < 1).all() and (eff.hazard[~w["program_firm"]] == 1).all()
+
+
+def test_first_time_migrants_across_destinations(write_scenario):
+    m = _model(
+        write_scenario,
+        "first",
+        {"schedule_yuan": [100.0] * 6, "cohort": "new_hires", "eligibility": {**EVERYONE, "first_time_only": True}},
+        months=10,
+    )
+    _run(m)
+    s = m.policies["s"]
+    claimed = np.flatnonzero(s.state[:, 0] != 0)
+    assert len(claimed)
+    # everyone who claimed was first seen away in this Ningbo spell, never in the PRD or another region before
+    fa = m.table["first_away"][claimed]
+    assert (fa >= 1).all()
+    assert (m.table["first_away"] == -2).sum() > 0  # people away at the start are not first-timers
+
+
+def test_people_paid_table_counts_distinct_people(write_scenario):
+    m = _model(write_scenario, "people", {"schedule_yuan": [100.0] * 3}, months=8)
+    b = _run(m)
+    t = people_paid(b, m.labels)
+    allp = t[t["policy"] == "all"]
+    assert allp["people_cum"].iloc[-1] == m.policies["s"].recipients() * m.scale
+    assert allp["payments"].sum() == b["payments"].sum()
+    assert allp["people_cum"].is_monotonic_increasing
