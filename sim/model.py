@@ -250,7 +250,8 @@ class LaborModel(mesa.Model):
         county = np.repeat(np.arange(nc), 2)
         poor = np.tile([False, True], nc)
         prd = self.sc.places.prd
-        ningbo = self.mean_ningbo_wage() + self.expected_subsidy(info.step) / dp.subsidy_horizon_months
+        sub = self.expected_subsidy(info.step) * dp.subsidy_awareness / dp.subsidy_horizon_months
+        ningbo = self.mean_ningbo_wage() + sub
         best = np.maximum(ningbo, prd.wage_yuan_month)
         p_home = rules.departure_prob(best, w.home_income[county], poor, info.month_of_year, dp).reshape(nc, 2)
         p_local = rules.departure_prob(

@@ -26,7 +26,7 @@ from ..schema import Scenario
 from ..streams import replicate_seeds
 from . import brief
 from .goal import best_for_budget, check_request, goal_seek
-from .tables import caps_table, cost_bands, own_cost_bands, recipients_table, value_summary
+from .tables import caps_table, cost_bands, own_cost_bands, people_paid_table, recipients_table, value_summary
 from .twin import run_twins, twin_metrics
 
 
@@ -135,6 +135,7 @@ def budget_tables(sc: Scenario, base: Scenario, twins: list[dict], rate: float) 
         "cost_by_year": cost_bands(twins, ["year", "policy", "payer"]),
         "cost_by_payer": cost_bands(twins, ["year", "payer"]),
         "recipients": recipients_table(twins),
+        "people_paid": people_paid_table(twins),
         "caps": caps_table(twins),
         "parameter_differences": parameter_differences(base.model_dump(mode="json"), sc.model_dump(mode="json")),
     }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..experiments.bands import bands, mean_ci
+from ..metrics.budget import PEOPLE_KEYS, people_paid
 
 
 def _per_seed(twins: list[dict], keys: list[str], side: str = "policy") -> pd.DataFrame:
@@ -106,3 +107,21 @@ def caps_table(twins: list[dict]) -> pd.DataFrame:
         if frames
         else pd.DataFrame(columns=["policy", "cap_yuan", "bound_month", "turned_away", "owed_yuan", "seed"])
     )
+
+
+def people_paid_table(twins: list[dict]) -> pd.DataFrame:
+    """Distinct people paid by month, policy, payer and county (policy "all": by any
+    policy), beside payments and yuan: means over replicates of
+    `sim.metrics.budget.people_paid` (people, new_people, people_cum by the month's end)."""
+    months = twins[0]["policy"].months
+    frames = [people_paid(t["policy"].tables["budget"], months).assign(rep=i) for i, t in enumerate(twins)]
+    frames = [f for f in frames if len(f)]
+    cols = ["month", *PEOPLE_KEYS, "yuan", "payments", "people", "new_people", "people_cum"]
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    allp = pd.concat(frames, ignore_index=True)
+    keys = ["month", *PEOPLE_KEYS]
+    # people_paid lists every month for each key a replicate paid; a replicate without the key paid nobody
+    grid = allp[keys].drop_duplicates().merge(pd.DataFrame({"rep": range(len(twins))}), how="cross")
+    full = grid.merge(allp, on=[*keys, "rep"], how="left").fillna(0.0)
+    return full.groupby(keys, as_index=False, sort=False)[cols[len(keys) :]].mean()[cols]

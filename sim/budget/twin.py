@@ -92,10 +92,19 @@ def twin_metrics(t: dict, discount_rate: float = 0.0) -> dict:
         "subsidy_yuan": paid,
         "deadweight_share": float(dw["yuan_deadweight"].sum()) / paid if paid else float("nan"),
     }
+    out.update(extra_worker_months_by_year(p.tables["monthly"], b.tables["monthly"]))
     for k in ("retention_ningbo_6m_poor", "retention_ningbo_6m", "retention_ningbo_3m_poor", "return_home_total"):
         out[k] = p.metrics.get(k, float("nan"))
         out[f"baseline_{k}"] = b.metrics.get(k, float("nan"))
     return out
+
+
+def extra_worker_months_by_year(monthly: pd.DataFrame, twin: pd.DataFrame) -> dict[str, float]:
+    """Retained worker-months of the policy run minus its twin's, per calendar year
+    (`extra_worker_months_<year>`)."""
+    year = lambda m: m.groupby(m["month"].str[:4])["ningbo_job"].sum()  # noqa: E731
+    diff = year(monthly).sub(year(twin), fill_value=0.0)
+    return {f"extra_worker_months_{y}": float(v) for y, v in diff.items()}
 
 
 def discounted_cost(budget: pd.DataFrame, months: list[str], rate: float) -> float:

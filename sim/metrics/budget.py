@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 PEOPLE_KEYS = ["policy", "payer", "county"]
+SUBSIDY_KINDS = ("subsidy", "transport_bonus")  # ledger kinds of sim.policies.subsidy (people are counted)
 
 
 def by_month_policy_payer(budget: pd.DataFrame) -> pd.DataFrame:
@@ -19,10 +20,10 @@ def people_paid(budget: pd.DataFrame, months: list[str], keys: list[str] = PEOPL
     """Distinct people paid, by month and `keys` (of policy, payer, county), with
     payments and yuan beside them: `people` paid in the month, `new_people`
     paid for the first time, `people_cum` paid at least once by the month's end.
-    Rows with policy "all" count people paid by any policy (`new_people_any`).
-    Only payments to workers count (not salaries or seats)."""
+    Rows with policy "all" count people paid by any subsidy policy (`new_people_any`).
+    Only subsidy payments count (`SUBSIDY_KINDS`; not salaries, seats or fees)."""
     cols = ["month", *keys, "yuan", "payments", "people", "new_people", "people_cum"]
-    b = budget[budget["payments"] > 0] if len(budget) else budget
+    b = budget[budget["kind"].isin(SUBSIDY_KINDS) & (budget["payments"] > 0)] if len(budget) else budget
     if b.empty:
         return pd.DataFrame(columns=cols)
     per = b.groupby(["month", *keys], as_index=False)[["yuan", "payments", "people", "new_people"]].sum()

@@ -105,6 +105,7 @@ class Departure(Strict):
     # Expected subsidy (present value at hire, times take-up) for a worker who would qualify, spread
     # over this many months and added to Ningbo's wage in the departure and destination choice. ASSUMPTION.
     subsidy_horizon_months: Annotated[int, Field(ge=1, le=120)] = 12
+    subsidy_awareness: Prob = 1.0  # ASSUMPTION: share of that expectation counted (how well the rule is known)
 
 
 class Away(Strict):

@@ -73,7 +73,10 @@ def test_zero_subsidy_costs_zero(write_scenario):
     assert res.metrics["cost_total_yuan"] == 0.0
 
 
-NO_RESPONSE = {"quit_hazard": {"subsidy_value_per_wage": 0.0, "subsidy_cliff_per_wage": 0.0}}
+NO_RESPONSE = {
+    "quit_hazard": {"subsidy_value_per_wage": 0.0, "subsidy_cliff_per_wage": 0.0},
+    "departure": {"subsidy_awareness": 0.0},
+}
 
 
 def _subsidy_only(write_scenario, name, factor=1.0, behavior=None):

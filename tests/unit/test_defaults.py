@@ -81,6 +81,17 @@ def _at(d, path):
     return d
 
 
+# Values changed on purpose since, with the reason (nothing else may change)
+CHANGED_ON_PURPOSE = {
+    # issue 10: the subsidy's flat x0.7 while paid and x1.3 after became a response to the value
+    # still to come and a cliff sized by the last payment (quit_hazard.subsidy_value_per_wage, ...)
+    "behavior.quit_hazard.subsidy_paid",
+    "behavior.quit_hazard.subsidy_cliff",
+    # issue 10: Cixi's subsidy serves workers from its paired counties, not any county
+    "policies.cixi_subsidy.eligibility.counties",
+}
+
+
 @pytest.mark.parametrize("name", sorted(json.loads(BEFORE.read_text())))
 def test_resolved_scenarios_unchanged_by_moving_defaults_into_the_schema(name):
     """Every value of every shipped scenario, as resolved before the calibrated values
@@ -98,13 +109,18 @@ def test_resolved_scenarios_unchanged_by_moving_defaults_into_the_schema(name):
     before = json.loads(BEFORE.read_text())[name]
     now = load_scenario(name).model_dump(mode="json")
     changed = [(".".join(p), v, _at(now, p)) for p, v in _leaves(before) if _at(now, p) != v]
-    assert changed == []
+    assert [c for c in changed if c[0] not in CHANGED_ON_PURPOSE] == []
 
 
 def test_schema_defaults_are_the_calibrated_baseline():
     """A scenario written from scratch (no `extends:`) gets the baseline's behavior."""
     before = json.loads(BEFORE.read_text())["baseline_2020"]
-    assert Behavior().model_dump(mode="json") == before["behavior"]
+    now = Behavior().model_dump(mode="json")
+    assert [(p, v) for p, v in _leaves(before["behavior"], ("behavior",)) if ".".join(p) not in CHANGED_ON_PURPOSE] == [
+        (p, _at({"behavior": now}, p))
+        for p, _ in _leaves(before["behavior"], ("behavior",))
+        if ".".join(p) not in CHANGED_ON_PURPOSE
+    ]
     assert Population().model_dump(mode="json")["initial_places"] == before["population"]["initial_places"]
     minimal = {k: before[k] for k in ("name", "calendar", "places")}
     assert Scenario.model_validate(minimal).behavior == load_scenario("baseline_2020").behavior
