@@ -3,7 +3,8 @@ probability across replicates, and the best retention a budget can buy.
 
 Levers are numeric key paths of the scenario (`policies.liaison.staff`) or
 `<policy>.total_yuan` for a subsidy (its schedule scaled to that total; a policy
-type such as `subsidy.total_yuan` scales every subsidy). The search assumes the
+type such as `subsidy.total_yuan` scales every subsidy by one factor, so that
+their totals sum to the value). The search assumes the
 target metric rises with the lever (bisection).
 """
 
@@ -66,10 +67,14 @@ def apply_lever(scenario: Scenario, lever: str, value: float) -> Scenario:
         targets = [k for k, p in sj["policies"].items() if p["type"] == "subsidy" and head in (k, "subsidy")]
         if not targets:
             raise ScenarioError("<command line>", "--lever", repr(lever), "<subsidy policy or 'subsidy'>.total_yuan")
+        # one factor for every targeted schedule, so their totals sum to `value` (as `current_value` reads it)
+        total = sum(sum(sj["policies"][k]["schedule_yuan"]) for k in targets)
         for k in targets:
             p = sj["policies"][k]
-            total = sum(p["schedule_yuan"]) or 1.0
-            p["schedule_yuan"] = [x * value / total for x in p["schedule_yuan"]] or [value]
+            if total > 0:
+                p["schedule_yuan"] = [x * value / total for x in p["schedule_yuan"]]
+            else:
+                p["schedule_yuan"] = [value / len(targets)]
     else:
         if not isinstance(flatten(sj).get(lever), (int, float)):
             raise ScenarioError("<command line>", "--lever", repr(lever), "a numeric key path of the scenario")
