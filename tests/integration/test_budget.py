@@ -45,7 +45,9 @@ def three_workers(write_scenario, schedule=(100, 200, 300)):
                 "quit_hazard": {"by_tenure_month": {k: 0.0 for k in (1, 2, 4, 7, 13)}},
                 "away": {"p_festival_visit": 0.0},
             },
-            "policies": {**OFF, "flat": {
+            "policies": {
+                **OFF,
+                "flat": {
                     "type": "subsidy",
                     "payer": "central",
                     "schedule_yuan": list(schedule),
