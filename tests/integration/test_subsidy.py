@@ -66,6 +66,11 @@ def test_zero_subsidy_is_no_subsidy_bit_for_bit(write_scenario, engine):
     none = run(scenario(write_scenario, "none", None, months=8), seed=3, engine=engine)
     pd.testing.assert_frame_equal(zero.tables["monthly"], none.tables["monthly"], check_exact=True)
     assert zero.tables["budget"].empty
+    # every worker's state too, this month's hazard multiplier included
+    a = build_model(scenario(write_scenario, "zero_t", {"schedule_yuan": [0.0] * 9}, months=8), 3, engine)
+    b = build_model(scenario(write_scenario, "none_t", None, months=8), 3, engine)
+    a.run(), b.run()
+    assert a.table.tobytes() == b.table.tobytes()
 
 
 def test_expected_subsidy_draws_workers_to_ningbo(write_scenario):
