@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 PEOPLE_KEYS = ["policy", "payer", "county"]
-SUBSIDY_KINDS = ("subsidy", "transport_bonus")  # ledger kinds of sim.policies.subsidy (people are counted)
+# ledger kinds of sim.policies.subsidy (their people are counted)
+SUBSIDY_KINDS = ("subsidy", "subsidy_settlement", "transport_bonus")
 
 
 def by_month_policy_payer(budget: pd.DataFrame) -> pd.DataFrame:

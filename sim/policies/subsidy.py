@@ -9,7 +9,9 @@ probability `take_up` (one draw per person). From then on each month of work in
 a qualifying job counts; the schedule's entries are earned from month
 `waiting_months` on and paid by the cadence, `lag_months` later, at most one
 subsidy payment per person per month across all subsidy policies. One schedule
-per person: it does not restart with a new job or spell.
+per person: it does not restart with a new job or spell. A worker who quits
+openly is paid what the lag still held back (a settlement, exempt from the
+one-a-month rule: it closes the account); one who leaves secretly forfeits it.
 
 Response: the worker weighs the present value of the payments still to come
 against the wage (`sim.rules.subsidy_hazard`); after the last payment the
@@ -71,12 +73,32 @@ def _due(idx, group, district, program, first_away, spell_start, start_step, st,
 
 
 @kernel
-def _commit(idx, paid, step, st, sched, cfg, last_month):
-    """Advance the schedule of the workers paid (`paid[j]`): next entry past
-    every entry now paid, step and monthly amount of the last payment."""
+def _settled(idx, st, sched, cfg, out):
+    """out[j]: yuan earned by shown worker j (by the cadence) but held back by the
+    lag: paid when the worker quits openly (`Subsidy.on_quit`)."""
     n = len(sched)
     ng, nd = int(cfg[0]), int(cfg[1])
-    waiting, every, lump, lag = cfg[2 + ng + nd], cfg[3 + ng + nd], cfg[4 + ng + nd], cfg[5 + ng + nd]
+    waiting, every, lump = cfg[2 + ng + nd], cfg[3 + ng + nd], cfg[4 + ng + nd]
+    for j in range(len(idx)):
+        i = idx[j]
+        out[j] = 0.0
+        if st[i, 0] <= 0:
+            continue
+        k = st[i, 2]
+        while k < n and rules.subsidy_due_month(k, n, waiting, every, lump, 0.0) <= st[i, 1]:
+            out[j] += sched[k]
+            k += 1
+
+
+@kernel
+def _commit(idx, paid, step, st, sched, cfg, last_month, with_lag):
+    """Advance the schedule of the workers paid (`paid[j]`): next entry past
+    every entry now paid (counting the lag if `with_lag`), step and monthly
+    amount of the last payment."""
+    n = len(sched)
+    ng, nd = int(cfg[0]), int(cfg[1])
+    waiting, every, lump = cfg[2 + ng + nd], cfg[3 + ng + nd], cfg[4 + ng + nd]
+    lag = cfg[5 + ng + nd] if with_lag else 0.0
     for j in range(len(idx)):
         if not paid[j]:
             continue
@@ -201,10 +223,25 @@ class Subsidy(Policy):
         paid = np.zeros(len(idx), bool)
         paid[sel[got]] = True
         self.world.ledger.mark_subsidy(step, idx[paid])
-        _commit(idx, paid, step, self.state, self.sched, self.cfg_vec, self.last_month)
+        _commit(idx, paid, step, self.state, self.sched, self.cfg_vec, self.last_month, True)
         self._note(idx[paid], due[paid])
         self._bonus(step, w)
         return paid
+
+    def on_quit(self, step: int, w: dict) -> None:
+        """Workers who quit openly get what they earned but the lag held back (a
+        settlement; those who leave secretly forfeit it). Nothing with no lag."""
+        if self.cfg.lag_months == 0 or not self.active(step) or len(w["idx"]) == 0:
+            return
+        idx = w["idx"]
+        owed = np.empty(len(idx))
+        _settled(idx, self.state, self.sched, self.cfg_vec, owed)
+        sel = np.flatnonzero(owed > 0)
+        got = self.pay(step, "subsidy_settlement", owed[sel], w["poor"][sel], w["county"][sel], idx[sel])
+        paid = np.zeros(len(idx), bool)
+        paid[sel[got]] = True
+        _commit(idx, paid, step, self.state, self.sched, self.cfg_vec, self.last_month, False)
+        self._note(idx[paid], owed[paid])
 
     def _bonus(self, step: int, w: dict) -> None:
         """The one-off transport bonus after `transport_bonus_after_months` months of work."""

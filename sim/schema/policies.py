@@ -74,7 +74,8 @@ class SubsidyPolicy(PolicyBase):
     work in qualifying jobs); `cadence` pays the earned entries monthly, quarterly
     (every 3 entries and at the end) or in one lump after `lump_after_months`
     months of work; each payment reaches the worker `lag_months` months of work
-    after it is due. A person gets at most one subsidy payment per month across
+    after it is due (an open quit settles what the lag held back; a secret one
+    forfeits it). A person gets at most one subsidy payment per month across
     all subsidy policies (a payment crowded out waits for the next month). A
     one-off transport bonus follows `transport_bonus_after_months` months of work.
     """

@@ -182,3 +182,21 @@ def test_total_yuan_lever_sums_over_every_subsidy():
     half = apply_lever(sc, "subsidy.total_yuan", total / 2)
     assert current_value(half, "subsidy.total_yuan") == pytest.approx(total / 2)
     assert sum(half.policies["cixi_subsidy"].schedule_yuan) == pytest.approx(10_000)
+
+
+def test_lag_is_settled_on_an_open_quit(write_scenario):
+    lagged = {"schedule_yuan": [100.0] * 12, "lag_months": 2}
+    m = _model(write_scenario, "lag", lagged, months=8)
+    b = _run(m)
+    assert b[b["kind"] == "subsidy"]["step"].min() == 2  # month 1's entry reaches the worker two months later
+    settled = b[b["kind"] == "subsidy_settlement"]
+    assert settled["yuan"].sum() > 0
+    # settlements are at most the two months held back (100 yuan each) per person
+    assert (settled["yuan"] / settled["payments"] <= 200.0 + 1e-9).all()
+    paid = m.policies["s"].state
+    counted = paid[:, 1]
+    # everyone paid got at most what they earned: entries paid <= months of work counted
+    assert (paid[:, 2] <= counted).all()
+    # without a lag nothing is settled
+    b0 = _run(_model(write_scenario, "nolag", {"schedule_yuan": [100.0] * 12}, months=8))
+    assert "subsidy_settlement" not in set(b0["kind"])
