@@ -27,6 +27,10 @@ class Population(Strict):
     people_per_agent: Annotated[float, Field(ge=1e-6, le=100000)] = 1.0  # 1 agent = 1 person
     initial_places: frozen(dict[str, Prob]) = {"home": 0.46, "local": 0.15, "ningbo": 0.04, "prd": 0.35}  # ASSUMPTION
     max_agents: Annotated[int, Field(ge=1, le=1_000_000_000)] = 5_000_000
+    # ASSUMPTION: share of the start's Ningbo workers in their county's paired district (the
+    # pairings placed them: e.g. 178 registered-poor Qinglong workers in Ninghai in 2019, Ningbo
+    # Daily 2019-10-13); see sim.world.place_by_pairing
+    initial_paired_share: Prob = 0.9
 
     @model_validator(mode="after")
     def _shares(self) -> Population:
