@@ -28,7 +28,7 @@ from .market import MarketLog, firm_wages, job_path, prd_wage, years_since_start
 from .params import pack_behavior, pack_month, tenure_bands
 from .policies import Effects, World, build_policies
 from .recorder import Recorder
-from .schema import Scenario
+from .schema import LEVERS, Scenario
 from .spells import CHANNELS, SpellLog
 from .states import HOME, JOB, LOCAL, PRD, SEEKING
 from .streams import Streams
@@ -171,6 +171,12 @@ class LaborModel(mesa.Model):
         self.market_log = MarketLog(f.district, f.market, len(self.world.district_names), self.scale)
         self._capacity = self.firm_capacity(0)
 
+    def apply_changes(self, step: int) -> None:
+        """Dated changes of this month (scenario `changes:`): policies take their new
+        configuration (validated with the scenario)."""
+        for name, cfg in self.sc.changes_at(self.calendar.info(step).label):
+            self.policies[name].reconfigure(cfg)
+
     def set_wages(self, step: int) -> None:
         """Wages of this month: each January after the start year they step up by
         the sector's (and the PRD's) yearly wage growth (sim.market)."""
@@ -222,8 +228,13 @@ class LaborModel(mesa.Model):
         info = self.calendar.info(step)
         nc = len(self.world.county_names)
         self.set_wages(step)
+        self.apply_changes(step)
         for p in self.policies.values():
             p.open_month(step)
+        self.reach = {lv: np.zeros(nc, bool) for lv in LEVERS}  # counties each program lever reaches
+        for p in self.policies.values():
+            if p.lever:
+                self.reach[p.lever] |= p.reach(step, nc)
         organized = np.zeros(nc, dtype=bool)
         for p in self.policies.values():
             organized |= p.seats_on_offer(nc)
@@ -279,6 +290,8 @@ class LaborModel(mesa.Model):
         prd = self.sc.places.prd
         best = np.maximum(self.mean_ningbo_wage(), self.prd_wage)
         p_home = rules.departure_prob(best, w.home_income[county], poor, info.month_of_year, dp).reshape(nc, 2)
+        informed = poor & self.reach["cadre_information"][county]  # cadres inform registered-poor households
+        organized = organized & self.reach["organized_recruitment"]
         p_local = rules.departure_prob(
             best, w.local_wage[county], poor, info.month_of_year, dp, base=dp.p_depart_local_month
         ).reshape(nc, 2)
@@ -289,7 +302,7 @@ class LaborModel(mesa.Model):
                     self.prd_wage,
                     w.hours_ningbo[county],
                     prd.travel_hours,
-                    poor,
+                    informed,
                     org & organized[county],
                     dp,
                     chance,
@@ -534,13 +547,15 @@ class LaborModel(mesa.Model):
         columns shaped (n, 1) and `vac` shaped (n, firms). `organized` is true for
         organized-transport and broker recruits. Weight = open jobs x exp(score),
         score = pairing bonus + program-firm bonus (organized) - mismatch penalty
-        x skill mismatch + wage_beta x log(wage / 5000).
+        x skill mismatch + wage_beta x log(wage / 5000); the first three only for
+        counties the program levers reach (pairing, hr_companies, platform).
         """
-        mt, f = self.b.matching, self.world.firms
-        bonus = np.where(organized, mt.organized_pairing_bonus, mt.pairing_bonus)
+        mt, f, reach = self.b.matching, self.world.firms, self.reach
+        bonus = np.where(organized, mt.organized_pairing_bonus, mt.pairing_bonus) * reach["pairing"][county]
         score = bonus * (f.district == self.world.paired_district[county])
-        score = score + np.where(organized, mt.program_firm_bonus, 0.0) * ~f.market
-        score = score - mt.mismatch_penalty * rules.skill_mismatch(skill, f.skill_required)
+        score = score + np.where(organized, mt.program_firm_bonus, 0.0) * reach["hr_companies"][county] * ~f.market
+        penalty = mt.mismatch_penalty * reach["platform"][county]
+        score = score - penalty * rules.skill_mismatch(skill, f.skill_required)
         score = score + mt.wage_beta * np.log(f.wage / 5000.0)
         return vac * np.exp(score)
 
