@@ -132,18 +132,23 @@ def test_a_sweep_switches_a_lever_on_and_off(tmp_path):
 
 
 # ---- 5. the starting state and the lockdown ------------------------------------------------
-def test_start_is_placed_by_the_pairings_and_t5_is_not_mostly_preexisting():
-    m = build_model(load_scenario("baseline_2020"), seed=0, engine="arrays")
+@pytest.mark.parametrize("seed", [0, 1])
+def test_start_is_placed_by_the_pairings_and_t5_is_not_mostly_preexisting(seed):
+    """Qinglong's registered poor in Ninghai at the start as in 2019; when T5's 2,000
+    registered-poor stably employed are reached, at least 60% were placed in
+    2020 (before issue 10: 1,326-1,419 of the 2,000 were there in January)."""
+    m = build_model(load_scenario("baseline_2020"), seed=seed, engine="arrays")
     t, f = m.table, m.world.firms
     ql, nh = m.world.county_names.index("Qinglong"), m.world.district_names.index("Ninghai")
     sel = (t["county"] == ql) & t["poor"] & (t["firm"] >= 0)
     in_ninghai = (f.district[t["firm"][sel]] == nh).sum() * m.scale
     assert 178 * 0.7 <= in_ninghai <= 178 * 1.3  # 178 in 2019 (Ningbo Daily 2019-10-13); was 17-30
-    while m.labels[m.t - 1 if m.t else 0] < "2020-06":
+    stable = np.zeros(len(t), bool)
+    while stable.sum() * m.scale < 2000 and m.t < 12:  # T5: registered-poor stably employed reach 2,000
         m.step()
-    stable = (t["firm"] >= 0) & (t["spell_months"] >= 3) & t["poor"]
-    assert stable.sum() * m.scale >= 2000 * 0.8
-    assert (stable & (t["spell"] < 0)).sum() < 0.5 * stable.sum()
+        stable = (t["firm"] >= 0) & (t["spell_months"] >= 3) & t["poor"]
+    assert "2020-05" <= m.labels[m.t - 1] <= "2020-07"
+    assert (stable & (t["spell"] < 0)).sum() < 0.4 * stable.sum()
 
 
 def test_lockdown_defers_departures_instead_of_losing_them():
