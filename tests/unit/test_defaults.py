@@ -19,6 +19,15 @@ SHIPPED = sorted(p for p in (ROOT / "scenarios").glob("*.yaml") if p.stem != "ta
 BEFORE = Path(__file__).parent / "data" / "resolved_scenarios_before_issue9.json"
 #: Sections whose values must come from the schema or the parent file, never be restated.
 CHECKED = ("behavior", "population")
+#: Values issue 10 changed on purpose (jobs that come and go, deferred lockdown departures,
+#: the baseline re-tuned by hand: scenarios/README.md); every other recorded value stays.
+CHANGED_BY_ISSUE_10 = (
+    "behavior.departure.p_depart_home_month",
+    "calendar.lockdown",
+    "description",
+    "places.districts.",
+    "places.open_market.jobs_per_district",
+)
 
 
 def _plain(v):
@@ -98,12 +107,13 @@ def test_resolved_scenarios_unchanged_by_moving_defaults_into_the_schema(name):
     before = json.loads(BEFORE.read_text())[name]
     now = load_scenario(name).model_dump(mode="json")
     changed = [(".".join(p), v, _at(now, p)) for p, v in _leaves(before) if _at(now, p) != v]
-    assert changed == []
+    assert [c for c in changed if not c[0].startswith(CHANGED_BY_ISSUE_10)] == []
 
 
 def test_schema_defaults_are_the_calibrated_baseline():
     """A scenario written from scratch (no `extends:`) gets the baseline's behavior."""
     before = json.loads(BEFORE.read_text())["baseline_2020"]
+    before["behavior"]["departure"]["p_depart_home_month"] = 0.0057  # re-tuned in issue 10 (T1)
     assert Behavior().model_dump(mode="json") == before["behavior"]
     assert Population().model_dump(mode="json")["initial_places"] == before["population"]["initial_places"]
     minimal = {k: before[k] for k in ("name", "calendar", "places")}
