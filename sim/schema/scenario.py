@@ -48,7 +48,9 @@ class DatedChange(Strict):
     after 2020 (`{month: "2021-01", policies: {pairing: {enabled: false}}}`) or a new
     subsidy schedule. `policies` maps a policy of the scenario to the keys that change
     (merged into its configuration as `extends:` merges files); the result is checked
-    against the policy's schema when the scenario is loaded."""
+    against the policy's schema when the scenario is loaded. Love-job slots are placed
+    once, at the start: a change of `quota_jobs` or `eligibility.districts` of a
+    love-jobs policy does not move them."""
 
     month: Month
     policies: Annotated[frozen(dict[str, dict[str, Any]]), Field(min_length=1, max_length=100)]

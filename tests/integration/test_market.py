@@ -179,3 +179,14 @@ def test_love_jobs_are_program_firms_jobs_with_a_fill_rate(baseline):
     mk = baseline.tables["market"]
     assert mk.loc[mk["pool"] == "open_market", "love_jobs"].sum() == 0
     assert 0.5 < baseline.metrics["love_jobs_fill_rate_last_month"] <= 1.0
+
+
+def test_bad_dated_change_exits_2_with_one_line(write_scenario):
+    import subprocess
+    import sys
+
+    p = write_scenario({"changes": [{"month": "2021-01", "policies": {"pairing": {"enabled": "maybe"}}}]})
+    r = subprocess.run([sys.executable, "-m", "sim", "validate", str(p)], capture_output=True, text=True)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    line = r.stderr.strip()
+    assert len(line.splitlines()) == 1 and "changes.0.policies.pairing.enabled" in line and "maybe" in line
