@@ -24,12 +24,13 @@ from . import rules
 from .agents import Broker, Employer
 from .calendar import Calendar, MonthInfo
 from .ledger import Ledger
+from .market import MarketLog, firm_wages, job_path, prd_wage, years_since_start
 from .params import pack_behavior, pack_month, tenure_bands
 from .policies import Effects, World, build_policies
 from .recorder import Recorder
-from .schema import Scenario
+from .schema import LEVERS, Scenario
 from .spells import CHANNELS, SpellLog
-from .states import HOME, JOB, LOCAL, SEEKING
+from .states import HOME, JOB, LOCAL, PRD, SEEKING
 from .streams import Streams
 from .table import new_table, where_place
 from .transitions import (
@@ -44,6 +45,7 @@ from .transitions import (
     WANT_BACK,
     WANT_BROKER,
     WANT_FROM_PRD,
+    WANT_PRD,
 )
 from .world import build_world, initial_workers
 
@@ -116,7 +118,9 @@ class LaborModel(mesa.Model):
         self.n_workers = len(self.table)
         self._out = np.zeros((N_OUT, self.n_workers), np.int32)  # travel queue and open quits (sim.transitions)
         self._nout = np.zeros(N_OUT, np.int64)
+        self._deferred = np.zeros((2, 0), np.int64)  # (worker, why) waiting for travel to reopen
         self._setup_firms_and_policies()
+        self._setup_market()
         self.init_workers()
         reporters = {k: _stock(k) for k in REPORTED} | {"cost_yuan": _total_cost}
         self.datacollector = mesa.DataCollector(model_reporters=reporters)
@@ -145,8 +149,9 @@ class LaborModel(mesa.Model):
         self.firm_counts[:, 0] = np.bincount(held, minlength=len(f.slots))
         self.employers = [Employer(self, i) for i in range(len(f.slots))]
         love = np.zeros(len(f.slots), np.int64)
+        program_slots = np.where(f.market, 0, f.slots)  # love jobs are program firms' jobs (domain.md: of the 17,000)
         for p in self.policies.values():
-            love += p.love_slots(f.slots, f.district, self.streams[f"love:{p.name}"].random(len(f.slots)))
+            love += p.love_slots(program_slots, f.district, self.streams[f"love:{p.name}"].random(len(f.slots)))
         for e, k in zip(self.employers, love, strict=True):
             e.love_slots = int(k)
         self.love_floor = max((p.wage_floor() for p in self.policies.values()), default=0.0)
@@ -155,6 +160,31 @@ class LaborModel(mesa.Model):
         for p in self.policies.values():
             for c in p.initial_brokers(pool):
                 self.brokers.append(Broker(self, len(self.brokers), c, 1.0))
+
+    def _setup_market(self) -> None:
+        """Jobs over the run (sim.market.job_path), base wages, the market log."""
+        f = self.world.firms
+        self.jobs_path = job_path(self.sc, f, self.calendar, self.scale)
+        self._round_u = self.streams["firm_round"].random(len(f.slots))  # each firm's rounding of fractional jobs
+        self.base_wage = f.wage.copy()
+        self.prd_wage = self.sc.places.prd.wage_yuan_month
+        self.market_log = MarketLog(f.district, f.market, len(self.world.district_names), self.scale)
+        self._capacity = self.firm_capacity(0)
+
+    def apply_changes(self, step: int) -> None:
+        """Dated changes of this month (scenario `changes:`): policies take their new
+        configuration (validated with the scenario)."""
+        for name, cfg in self.sc.changes_at(self.calendar.info(step).label):
+            self.policies[name].reconfigure(cfg)
+
+    def set_wages(self, step: int) -> None:
+        """Wages of this month: each January after the start year they step up by
+        the sector's (and the PRD's) yearly wage growth (sim.market)."""
+        years = years_since_start(self.calendar, step)
+        f = self.world.firms
+        f.wage[:] = firm_wages(self.sc, self.base_wage, f.sector, years)
+        self.firm_data[:, 0] = f.wage
+        self.prd_wage = prd_wage(self.sc, years)
 
     # ---- the step, in the order of design.md -------------------------------------
     def step(self) -> None:
@@ -197,8 +227,14 @@ class LaborModel(mesa.Model):
         that depend only on county and group."""
         info = self.calendar.info(step)
         nc = len(self.world.county_names)
+        self.set_wages(step)
+        self.apply_changes(step)
         for p in self.policies.values():
             p.open_month(step)
+        self.reach = {lv: np.zeros(nc, bool) for lv in LEVERS}  # counties each program lever reaches
+        for p in self.policies.values():
+            if p.lever:
+                self.reach[p.lever] |= p.reach(step, nc)
         organized = np.zeros(nc, dtype=bool)
         for p in self.policies.values():
             organized |= p.seats_on_offer(nc)
@@ -208,7 +244,7 @@ class LaborModel(mesa.Model):
             step,
             info.own_travel_share,
             info.festival,
-            self.sc.places.prd.wage_yuan_month,
+            self.prd_wage,
             self.love_floor,
             p_home,
             p_local,
@@ -216,7 +252,9 @@ class LaborModel(mesa.Model):
             organized,
         )
         keys = np.array([self.streams.key(d, step) for d in DRAWS], dtype=np.uint64)
-        return Month(info, facts, keys, chance, np.zeros(0, np.int64), np.zeros(self.n_workers, bool))
+        skip = np.zeros(self.n_workers, bool)
+        skip[self._deferred[0]] = True  # waiting to travel: they do not decide again
+        return Month(info, facts, keys, chance, np.zeros(0, np.int64), skip)
 
     def calendar_phase(self, m: Month) -> None:
         """Tenure grows; in the festival month a share of workers away go home."""
@@ -252,8 +290,10 @@ class LaborModel(mesa.Model):
         prd = self.sc.places.prd
         sub = self.expected_subsidy(info.step) * dp.subsidy_awareness / dp.subsidy_horizon_months
         ningbo = self.mean_ningbo_wage() + sub
-        best = np.maximum(ningbo, prd.wage_yuan_month)
+        best = np.maximum(ningbo, self.prd_wage)
         p_home = rules.departure_prob(best, w.home_income[county], poor, info.month_of_year, dp).reshape(nc, 2)
+        informed = poor & self.reach["cadre_information"][county]  # cadres inform registered-poor households
+        organized = organized & self.reach["organized_recruitment"]
         p_local = rules.departure_prob(
             best, w.local_wage[county], poor, info.month_of_year, dp, base=dp.p_depart_local_month
         ).reshape(nc, 2)
@@ -261,10 +301,10 @@ class LaborModel(mesa.Model):
             [
                 rules.p_choose_ningbo(
                     ningbo,
-                    prd.wage_yuan_month,
+                    self.prd_wage,
                     w.hours_ningbo[county],
                     prd.travel_hours,
-                    poor,
+                    informed,
                     org & organized[county],
                     dp,
                     chance,
@@ -347,19 +387,21 @@ class LaborModel(mesa.Model):
 
     # ---- 3. employers ----------------------------------------------------------------
     def firm_capacity(self, step: int) -> np.ndarray:
-        """Jobs open to Qianxinan workers this month: slots x seasonal demand x shocks."""
+        """Jobs open to Qianxinan workers this month: the month's jobs (start jobs,
+        new jobs and sector growth, `sim.market.job_path`) x seasonal demand x shocks."""
         f = self.world.firms
         sectors = self.sc.places.sectors
         moy = self.calendar.info(step).month_of_year
         mult = np.array(
             [sectors[s].seasonal_demand[moy - 1] * self.calendar.demand_multiplier(s, step) for s in f.sector]
         )
-        return np.floor(f.slots * mult + 0.5).astype(np.int64)
+        return np.floor(self.jobs_path[step] * mult + self._round_u).astype(np.int64)
 
     def employer_phase(self, m: Month) -> None:
-        """Capacity this month from seasonal demand and shocks; love-job slots are
-        reserved only while a policy reserves them."""
-        cap = self.firm_capacity(m.info.step)
+        """Capacity this month from the jobs that come and go (new jobs, sector
+        trends, seasonal demand and shocks); love-job slots are reserved only while
+        a policy reserves them."""
+        cap = self._capacity = self.firm_capacity(m.info.step)
         love_open = any(p.reserves_love_jobs(m.info.step) for p in self.policies.values())
         for e in self.employers:
             e.capacity = int(cap[e.index])
@@ -447,24 +489,38 @@ class LaborModel(mesa.Model):
             w["spell_months"] = out[O_QUIT_MONTHS, :nq][o]
             for p in self.policies.values():
                 p.on_quit(m.info.step, w)
-        idx = np.concatenate([m.recruits, out[O_WANT, : n[O_WANT]]]).astype(np.int64)
-        kind = np.concatenate([np.full(len(m.recruits), WANT_BROKER), out[O_WANT_KIND, : n[O_WANT]]])
+        want, why = out[O_WANT, : n[O_WANT]].astype(np.int64), out[O_WANT_KIND, : n[O_WANT]].astype(np.int64)
+        to_prd = why == WANT_PRD  # set out for the PRD this month but blocked (the kernel drew travel)
+        self.flow("blocked_by_lockdown", want[to_prd])
+        waiting, self._deferred = self._deferred, np.stack([want[to_prd], why[to_prd]])
+        idx = np.concatenate([m.recruits, waiting[0], want[~to_prd]])
+        kind = np.concatenate([np.full(len(m.recruits), WANT_BROKER), waiting[1], why[~to_prd]])
         self.travel(m, idx, kind)
 
     def travel(self, m: Month, idx: np.ndarray, kind: np.ndarray) -> None:
-        """Bound for Ningbo, in the month's travel order: an organized seat if one
-        is free, else on one's own if travel is open, else blocked this month."""
+        """Travel, in the month's travel order. Bound for Ningbo: an organized seat
+        if one is free, else on one's own if travel is open; bound for the PRD (a
+        departure a lockdown held back): on one's own if travel is open. Whoever is
+        blocked is deferred, not lost: they wait at home, without deciding again,
+        and try again next month (the 2020 departures caught up when travel reopened)."""
         t, step = self.table, m.info.step
         order = np.argsort(self.streams.uniforms("travel_order", step, idx), kind="stable")
         idx, kind = idx[order], kind[order]
         organized = np.zeros(len(idx), bool)
         county, poor = t["county"][idx].astype(np.int64), t["poor"][idx]
+        seat = np.flatnonzero(kind != WANT_PRD)  # organized seats go to Ningbo
         for p in self.policies.values():
-            rest = np.flatnonzero(~organized)
+            rest = seat[~organized[seat]]
             organized[rest[p.book_seats(step, county[rest], poor[rest])]] = True
         ok = organized | (self.streams.uniforms("travel", step, idx) < m.info.own_travel_share)
         self.flow("blocked_by_lockdown", idx[~ok])
+        self._deferred = np.concatenate([self._deferred, np.stack([idx[~ok], kind[~ok]])], axis=1)
         idx, kind, organized = idx[ok], kind[ok], organized[ok]
+        prd = idx[kind == WANT_PRD]
+        t["place"][prd] = PRD
+        self.flow("departures", prd)
+        self.flow("to_prd", prd)
+        idx, kind, organized = idx[kind != WANT_PRD], kind[kind != WANT_PRD], organized[kind != WANT_PRD]
         back = idx[kind == WANT_BACK]
         t["place"][back] = JOB
         self.flow("festival_back", back)
@@ -506,13 +562,15 @@ class LaborModel(mesa.Model):
         columns shaped (n, 1) and `vac` shaped (n, firms). `organized` is true for
         organized-transport and broker recruits. Weight = open jobs x exp(score),
         score = pairing bonus + program-firm bonus (organized) - mismatch penalty
-        x skill mismatch + wage_beta x log(wage / 5000).
+        x skill mismatch + wage_beta x log(wage / 5000); the first three only for
+        counties the program levers reach (pairing, hr_companies, platform).
         """
-        mt, f = self.b.matching, self.world.firms
-        bonus = np.where(organized, mt.organized_pairing_bonus, mt.pairing_bonus)
+        mt, f, reach = self.b.matching, self.world.firms, self.reach
+        bonus = np.where(organized, mt.organized_pairing_bonus, mt.pairing_bonus) * reach["pairing"][county]
         score = bonus * (f.district == self.world.paired_district[county])
-        score = score + np.where(organized, mt.program_firm_bonus, 0.0) * ~f.market
-        score = score - mt.mismatch_penalty * rules.skill_mismatch(skill, f.skill_required)
+        score = score + np.where(organized, mt.program_firm_bonus, 0.0) * reach["hr_companies"][county] * ~f.market
+        penalty = mt.mismatch_penalty * reach["platform"][county]
+        score = score - penalty * rules.skill_mismatch(skill, f.skill_required)
         score = score + mt.wage_beta * np.log(f.wage / 5000.0)
         return vac * np.exp(score)
 
@@ -550,6 +608,8 @@ class LaborModel(mesa.Model):
     def record_phase(self, m: Month) -> None:
         """Stocks by place, county and group; stable employment."""
         self.recorder.close_month(m.info.step, m.info.label, self.table, self.b.stable_min_months)
+        love = np.array([e.love_slots if e.love_open else 0 for e in self.employers], np.int64)
+        self.market_log.close_month(m.info.label, self._capacity, self.firm_counts, love, self.world.firms.wage)
 
 
 __all__ = ["LaborModel", "Month"]

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .engines import ENGINES
+from .market import market_metrics
 from .metrics.retention import retention_table
 from .metrics.summary import compare_targets, headline
-from .metrics.targets import scoring_plan
+from .metrics.targets import scoring_plan, twin_metrics
 from .schema import Scenario
 
 
@@ -69,6 +70,10 @@ def collect(model, wall: float) -> RunResult:
     budget = model.ledger.table(names, months)
     windows, wanted = scoring_plan(model.sc.scoring, months)
     metrics = headline(monthly, ret, budget, windows)
+    market = model.market_log.table(model.world.district_names)
+    metrics |= market_metrics(market)
+    metrics |= twin_metrics(model, monthly, wanted)
     targets = compare_targets(metrics, wanted)
     tables = {"monthly": monthly, "spells": spells, "retention": ret, "budget": budget, "targets": targets}
+    tables["market"] = market
     return RunResult(model.sc, model.seed, model.engine, wall, model.n_workers, months, tables, metrics)

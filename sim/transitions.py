@@ -59,8 +59,8 @@ DRAWS = (
 (D_LOCAL, D_DEPART, D_DEST, D_TRAVEL, D_GIVE_UP, D_QUIT, D_SECRET, D_QUIT_OUTCOME, D_PRD, D_OTHER, D_FESTIVAL,
  D_FESTIVAL_VISIT) = range(len(DRAWS))  # fmt: skip
 
-# Why a worker is queued for travel to Ningbo
-WANT_NEW, WANT_BACK, WANT_BROKER, WANT_FROM_PRD = 0, 1, 2, 3
+# Why a worker is queued for travel (to Ningbo, or WANT_PRD: to the PRD but blocked by a lockdown)
+WANT_NEW, WANT_BACK, WANT_BROKER, WANT_FROM_PRD, WANT_PRD = 0, 1, 2, 3, 4
 
 F_DEPARTURES = FLOWS.index("departures")
 F_TO_PRD = FLOWS.index("to_prd")
@@ -185,8 +185,9 @@ def calendar_all(T, M, P, keys, counts):
 # ---- decisions, one function per place ----------------------------------------------
 @rule
 def _depart(i, g, c, poor, p_dep, T, M, keys, counts, out, nout):
-    """Set out with probability p_dep: Ningbo (queued for travel) or the PRD, if
-    travel on one's own is open this month."""
+    """Set out with probability p_dep: Ningbo (queued for travel) or the PRD if
+    travel on one's own is open this month; a PRD departure blocked by a lockdown
+    is queued (WANT_PRD) and waits for travel to reopen (`LaborModel.travel`)."""
     if uniform(keys[D_DEPART], i) >= p_dep:
         return
     nc = int(M[M_N_COUNTIES])
@@ -198,7 +199,7 @@ def _depart(i, g, c, poor, p_dep, T, M, keys, counts, out, nout):
         counts[F_DEPARTURES, g] += 1
         counts[F_TO_PRD, g] += 1
     else:
-        counts[F_BLOCKED, g] += 1
+        want_ningbo(out, nout, i, WANT_PRD)
 
 
 @rule

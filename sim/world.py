@@ -93,9 +93,9 @@ def initial_workers(sc: Scenario, world: WorldSpec, streams: Streams) -> dict[st
     Rule: each county contributes population * mobile_pool_share / people_per_agent
     agents; registered-poor status by the county's poor_share; skill ~ Normal
     (skill_mean + poor_skill_shift if poor, skill_sd) clipped to [0, 1] and kept
-    to 1/100; place by
-    `initial_places`; workers initially in Ningbo fill random firm slots and have
-    1-24 months of tenure (ASSUMPTION).
+    to 1/100; place by `initial_places`. Workers initially in Ningbo were placed by
+    the pairings (`place_by_pairing`) and have the tenure of a steady inflow under
+    the base quit hazard (`steady_tenure`).
     """
     rng = streams["init_workers"]
     b = sc.behavior
@@ -118,12 +118,68 @@ def initial_workers(sc: Scenario, world: WorldSpec, streams: Streams) -> dict[st
     cum = np.cumsum([shares[k] for k in labels])
     pick = np.minimum(np.searchsorted(cum, rng.random(n), side="right"), len(labels) - 1)
     place = np.array([codes[k] for k in labels], dtype=np.int8)[pick]
-    firm = np.full(n, -1, dtype=np.int32)
+    set_poor_in_ningbo(sc, world, county, poor, place, streams["init_poor_ningbo"])
     in_ningbo = np.flatnonzero(place == JOB)
-    seats = np.repeat(np.arange(len(world.firms.slots)), world.firms.slots)  # program and market jobs alike
-    rng.shuffle(seats)
-    take = min(len(in_ningbo), len(seats))
-    firm[in_ningbo[:take]] = seats[:take]
-    place[in_ningbo[take:]] = HOME  # no slot left for them
-    tenure = np.where(firm >= 0, rng.integers(1, 25, n), 0).astype(np.int16)
+    firm = place_by_pairing(in_ningbo, county, world, sc.population.initial_paired_share, streams["init_seats"], n)
+    place[in_ningbo[firm[in_ningbo] < 0]] = HOME  # no slot left for them
+    tenure_pdf = steady_tenure(b)
+    drawn = 1 + np.searchsorted(np.cumsum(tenure_pdf), streams["init_tenure"].random(n) * tenure_pdf.sum())
+    tenure = np.where(firm >= 0, np.minimum(drawn, len(tenure_pdf)), 0).astype(np.int16)
     return {"county": county, "poor": poor, "skill": skill, "place": place, "firm": firm, "tenure": tenure}
+
+
+def set_poor_in_ningbo(sc: Scenario, world: WorldSpec, county, poor, place, rng) -> None:
+    """Counties that state `initial_poor_in_ningbo`: that many of their registered-poor
+    agents (people / people_per_agent, rounded) are in Ningbo at the start, drawn at
+    random among them; their other registered-poor agents drawn for Ningbo are at home."""
+    for c, spec in enumerate(sc.places.counties.values()):
+        if spec.initial_poor_in_ningbo is None:
+            continue
+        mine = np.flatnonzero((county == c) & poor)
+        place[mine[place[mine] == JOB]] = HOME
+        k = min(len(mine), int(round(spec.initial_poor_in_ningbo / world.scale)))
+        place[rng.choice(mine, k, replace=False)] = JOB
+
+
+def place_by_pairing(idx: np.ndarray, county: np.ndarray, world: WorldSpec, paired: float, rng, n: int) -> np.ndarray:
+    """Firm of each worker `idx` in Ningbo at the start (-1 elsewhere or if no job was left).
+
+    Rule: a share `paired` of them (ASSUMPTION, population.initial_paired_share) hold a
+    job in their county's paired district (e.g. Qinglong -> Ninghai: 178 registered-poor
+    Qinglong workers stably employed there in 2019, Ningbo Daily 2019-10-13), drawn
+    among that district's jobs (program firms and the open market alike); the others,
+    and those the paired district has no job left for, any job left in Ningbo.
+    """
+    f = world.firms
+    firm = np.full(n, -1, dtype=np.int32)
+    seats = np.repeat(np.arange(len(f.slots)), f.slots)
+    rng.shuffle(seats)
+    free = np.ones(len(seats), bool)
+    idx = idx[rng.permutation(len(idx))]
+    want_paired = rng.random(len(idx)) < paired
+    seat_district = f.district[seats]
+    for d in range(len(world.district_names)):
+        mine = idx[want_paired & (world.paired_district[county[idx]] == d)]
+        open_d = np.flatnonzero(seat_district == d)[: len(mine)]
+        firm[mine[: len(open_d)]] = seats[open_d]
+        free[open_d] = False
+    rest = idx[firm[idx] < 0]
+    open_any = np.flatnonzero(free)[: len(rest)]
+    firm[rest[: len(open_any)]] = seats[open_any]
+    return firm
+
+
+def steady_tenure(b, max_months: int = 120) -> np.ndarray:
+    """Weights of tenure 1..max_months months among workers in a job at the start.
+
+    Rule: with a steady inflow of hires, the share with tenure k is proportional
+    to the chance of surviving k-1 months under the base quit hazard of an
+    unsupported worker (`behavior.quit_hazard.by_tenure_month`): many short
+    tenures, a long tail (mean spell ~2 years, domain.md).
+    """
+    qh = b.quit_hazard.by_tenure_month
+    starts = sorted(qh)
+    k = np.arange(1, max_months + 1)
+    band = np.searchsorted(starts, k, side="right") - 1
+    h = np.array([qh[starts[i]] for i in band])
+    return np.concatenate([[1.0], np.cumprod(1.0 - h)[:-1]])

@@ -100,20 +100,36 @@ def load_sweep(path: Path) -> tuple[SweepSpec, Scenario]:
     base_path = Path(path).parent / spec.scenario
     scenario = load_scenario(base_path if _is(base_path, "is_file") else spec.scenario, spec.overrides or None)
     known = flatten(scenario_dict(scenario))
-    for p in spec.parameters:
-        if not isinstance(known.get(p), (int, float)) or isinstance(known.get(p), bool):
+    for p, r in spec.parameters.items():
+        if not isinstance(known.get(p), (int, float)):
             raise ScenarioError(
                 str(path),
                 f"parameters.{p}",
                 "an unknown or non-numeric parameter",
-                "a numeric key path of the resolved scenario, e.g. behavior.quit_hazard.liaison",
+                "a numeric or true/false key path of the resolved scenario, e.g. behavior.quit_hazard.liaison"
+                " or policies.liaison.enabled",
             )
+        if isinstance(known[p], bool):
+            check_switch(str(path), p, r, spec.design)
     if spec.design == "sobol" and any(r.values is not None for r in spec.parameters.values()):
         raise ScenarioError(str(path), "design", "sobol with `values`", "low/high ranges for a sobol design")
     if spec.design != "grid" and any(r.values is not None for r in spec.parameters.values()):
         raise ScenarioError(str(path), "design", f"{spec.design} with `values`", "low/high ranges (values: grid only)")
     end_scenarios(spec, scenario, str(path))
     return spec, scenario
+
+
+def check_switch(file: str, p: str, r: Range, design: str) -> None:
+    """A true/false parameter (e.g. `policies.<name>.enabled`) is swept on a grid over
+    `values` of 0/1 (true/false), or low 0, high 1 with 2 levels."""
+    ok = design == "grid" and (
+        (r.values is not None and set(r.values) <= {0.0, 1.0})
+        or (r.values is None and (r.low, r.high, r.levels) == (0.0, 1.0, 2))
+    )
+    if not ok:
+        given = f"{design} with {r.values if r.values is not None else f'{r.low}..{r.high} in {r.levels} levels'}"
+        allowed = "a grid over values [0, 1] or [false, true] (or low 0, high 1, levels 2) for a true/false lever"
+        raise ScenarioError(file, f"parameters.{p}", given, allowed)
 
 
 def design_size(spec: SweepSpec) -> int:
@@ -178,7 +194,10 @@ def set_path(d: dict, path: str, value) -> None:
     for k in keys[:-1]:
         d = d[int(k)] if isinstance(d, list) else d[k]
     old = d[keys[-1]]
-    d[keys[-1]] = int(round(value)) if isinstance(old, int) and not isinstance(old, bool) else float(value)
+    if isinstance(old, bool):
+        d[keys[-1]] = bool(round(value))  # a switch swept as 0/1
+    else:
+        d[keys[-1]] = int(round(value)) if isinstance(old, int) else float(value)
 
 
 def run_sweep(

@@ -32,6 +32,10 @@ NUMERIC_METRICS = (
     "cost_sending_county_yuan",
     "cost_ningbo_yuan",
     "cost_central_yuan",
+    "fill_rate_ningbo_last_month",
+    "months_ningbo_full",
+    "love_jobs_fill_rate_last_month",
+    "love_jobs_in_program_firms_share",
 )
 
 

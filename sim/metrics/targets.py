@@ -15,6 +15,7 @@ Rules:
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -115,3 +116,49 @@ def scoring_plan(scoring, labels: list[str]) -> tuple[dict[str, tuple[str, str]]
         windows[window_name(start, end)] = (start, end)
         targets += sec["targets"]
     return windows, targets
+
+
+#: Targets measured against a twin run without the lockdown (T6): the registered-poor
+#: workers away from home (Ningbo, the PRD, another region) at a month's end, or their
+#: departures since the run's start, as a share of the twin's.
+TWIN_METRIC = re.compile(r"^poor_(away|departures)_vs_no_lockdown_(" + "|".join(MONTHS) + r")_(\d{4})$")
+AWAY = ("ningbo_seeking", "ningbo_job", "prd", "other_region")
+
+
+def no_lockdown_twin(scenario, months: int):
+    """The scenario without its lockdown months, run for `months` months."""
+    cal = scenario.calendar.model_copy(update={"lockdown": (), "months": months})
+    return scenario.model_copy(update={"calendar": cal, "name": f"{scenario.name}_no_lockdown"})
+
+
+def twin_metrics(model, monthly, targets: list[dict]) -> dict[str, float]:
+    """Values of the twin targets among `targets` (see `TWIN_METRIC`) for a finished
+    model: its twin without the lockdown (same seed, engine and scale: common random
+    numbers) is run up to the last month these targets need."""
+    wanted = {t["metric"]: TWIN_METRIC.match(t["metric"]) for t in targets}
+    wanted = {k: m for k, m in wanted.items() if m}
+    labels = list(model.labels)
+    month_of = {k: f"{m.group(3)}-{MONTHS.index(m.group(2)) + 1:02d}" for k, m in wanted.items()}
+    inside = {k: v for k, v in month_of.items() if v in labels}
+    out = {k: float("nan") for k in wanted}
+    if not inside:
+        return out
+    from ..runner import build_model
+
+    n = max(labels.index(v) for v in inside.values()) + 1
+    twin = build_model(no_lockdown_twin(model.sc, n), model.seed, model.engine)
+    twin.run()
+    tw = twin.recorder.table(model.world.county_names)
+    for k, month in inside.items():
+        a, b = (_poor_measure(df, wanted[k].group(1), month) for df in (monthly, tw))
+        out[k] = a / b if b else float("nan")
+    return out
+
+
+def _poor_measure(monthly, what: str, month: str) -> float:
+    """Registered-poor workers away at the end of `month`, or their departures from
+    the first month to `month`."""
+    poor = monthly[monthly["poor"].to_numpy(bool)]
+    if what == "away":
+        return float(poor.loc[poor["month"] == month, list(AWAY)].to_numpy().sum())
+    return float(poor.loc[poor["month"] <= month, "departures"].sum())

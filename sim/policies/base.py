@@ -95,6 +95,7 @@ class Policy:
     """
 
     schema: type[PolicyBase] | None = None
+    lever: str | None = None  # the program lever it is (sim.schema.program.LEVERS), if any
     audits_payments = False  # payments to workers are logged for the twin's deadweight audit
 
     def __init_subclass__(cls, **kwargs) -> None:
@@ -165,6 +166,19 @@ class Policy:
     def recruiting(self, step: int) -> BrokerOffer | None:
         """Broker recruitment this month; none by default."""
         return None
+
+    def reach(self, step: int, n_counties: int) -> np.ndarray:
+        """Counties a program lever reaches this month (`lever`); none by default."""
+        return np.zeros(n_counties, dtype=bool)
+
+    def reconfigure(self, cfg: PolicyBase) -> None:
+        """A dated change (scenario `changes:`): the configuration from this month
+        on; what the policy did so far (spending, follow-ups) is kept."""
+        self.cfg = cfg
+        self.budget.cap, self.budget.period, self.budget.on_cap = cfg.budget_cap_yuan, cfg.cap_period, cfg.on_cap
+        el, w = cfg.eligibility, self.world
+        self._counties = np.array([c in el.counties for c in w.county_names]) if el.counties else None
+        self._districts = np.array([d in el.districts for d in w.district_names]) if el.districts else None
 
     # ---- shared machinery --------------------------------------------------------------
     def active(self, step: int) -> bool:

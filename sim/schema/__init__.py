@@ -11,6 +11,7 @@ from .policies import (
     TrainingPolicy,
     TransportPolicy,
 )
+from .program import LEVERS, ProgramLever
 from .scenario import Population, Scenario
 from .scoring import Scoring
 
@@ -27,6 +28,8 @@ __all__ = [
     "SubsidyPolicy",
     "TrainingPolicy",
     "TransportPolicy",
+    "LEVERS",
+    "ProgramLever",
     "Population",
     "Scenario",
     "Scoring",

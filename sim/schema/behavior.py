@@ -87,7 +87,7 @@ class Departure(Strict):
     set by hand for targets T1 and T2.
     """
 
-    p_depart_home_month: Prob = 0.0078  # ASSUMPTION, set for T1
+    p_depart_home_month: Prob = 0.0057  # ASSUMPTION, set for T1 (0.0078 before deferred departures)
     p_depart_local_month: Prob = 0.004  # ASSUMPTION
     wage_elasticity: Annotated[float, Field(ge=0, le=10)] = 1.0  # ASSUMPTION
     # ASSUMPTION: departures peak after Spring Festival (Feb-Mar), ebb before it

@@ -34,6 +34,9 @@ class County(Strict):
         paired_district: The Ningbo district paired with this county.
         travel_hours_ningbo: Door-to-door travel time to Ningbo.
         name_zh: The county's name in Chinese characters (shown with --lang zh).
+        initial_poor_in_ningbo: Registered-poor workers of this county in Ningbo jobs at
+            the start, in people (replaces `population.initial_places` for them; the rest
+            of them are at home). None: by `initial_places` like everyone.
     """
 
     population: Annotated[int, Field(gt=0, le=100_000_000)]
@@ -44,6 +47,7 @@ class County(Strict):
     paired_district: str
     travel_hours_ningbo: Annotated[float, Field(gt=0, le=1000)]
     name_zh: str | None = None
+    initial_poor_in_ningbo: Annotated[int, Field(ge=0, le=100_000_000)] | None = None
     source: str = ""
 
 
@@ -70,20 +74,59 @@ class District(Strict):
         return self
 
 
+#: A yearly growth rate (-0.5 = halves in a year, 0.05 = +5% a year).
+YearlyRate = Annotated[float, Field(ge=-0.5, le=1.0)]
+
+
 class Sector(Strict):
-    """Skill a sector asks for (0 = none, 1 = skilled) and its seasonal demand."""
+    """Skill a sector asks for (0 = none, 1 = skilled), its seasonal demand and its trends.
+
+    Attributes:
+        demand_growth_year: Yearly growth of the jobs its firms open to Qianxinan
+            workers, compounded month by month from the run's start (negative: the
+            sector shrinks). Default 0 (ASSUMPTION: no trend).
+        wage_growth_year: Yearly wage growth; wages step up each January after the
+            start year. Default 0 (ASSUMPTION).
+    """
 
     skill_required: Prob
     seasonal_demand: Annotated[tuple[Annotated[float, Field(ge=0, le=3)], ...], Field(min_length=12, max_length=12)] = (
         1.0,
     ) * 12
+    demand_growth_year: YearlyRate = 0.0
+    wage_growth_year: YearlyRate = 0.0
+    source: str = ""
+
+
+class NewJobs(Strict):
+    """Jobs program firms add for Qianxinan workers in one year (on top of their
+    `jobs_per_firm` at the start), spread over the months by `month_weights` and
+    over the program firms of `sectors` (empty: all) in proportion to their jobs.
+    Open-market pools get none (they grow by their sector's `demand_growth_year`).
+    """
+
+    year: Annotated[int, Field(ge=1900, le=2199)]
+    jobs: Annotated[int, Field(ge=0, le=10_000_000)]
+    month_weights: Annotated[
+        tuple[Annotated[float, Field(ge=0, le=1000)], ...], Field(min_length=12, max_length=12)
+    ] = (1.0,) * 12
+    sectors: tuple[str, ...] = ()
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _weights(self) -> NewJobs:
+        if sum(self.month_weights) <= 0:
+            raise fail("month_weights", list(self.month_weights), "twelve weights, at least one above 0")
+        return self
 
 
 class PRD(Strict):
-    """The Pearl River Delta, the main competing destination."""
+    """The Pearl River Delta, the main competing destination (`wage_growth_year`:
+    yearly wage growth, stepping up each January after the start year)."""
 
     wage_yuan_month: Wage
     travel_hours: Annotated[float, Field(gt=0, le=1000)]
+    wage_growth_year: YearlyRate = 0.0
     source: str = ""
 
 
@@ -105,6 +148,7 @@ class Places(Strict):
     sectors: Annotated[frozen(dict[str, Sector]), Field(max_length=100)]
     prd: PRD
     open_market: OpenMarket = OpenMarket()
+    new_jobs: Annotated[tuple[NewJobs, ...], Field(max_length=200)] = ()
 
     @model_validator(mode="after")
     def _pairings_exist(self) -> Places:
@@ -121,6 +165,10 @@ class Places(Strict):
         missing = used - set(self.sectors)
         if missing:
             raise fail("sectors", f"no entry for {sorted(missing)}", "an entry for every sector the districts use")
+        for i, nj in enumerate(self.new_jobs):
+            for s in nj.sectors:
+                if s not in self.sectors:
+                    raise fail(f"new_jobs.{i}.sectors", repr(s), ", ".join(self.sectors))
         return self
 
 
