@@ -143,6 +143,8 @@ def twin_metrics(model, monthly, targets: list[dict]) -> dict[str, float]:
     out = {k: float("nan") for k in wanted}
     if not inside:
         return out
+    if not model.sc.calendar.lockdown:  # the twin would be the run itself
+        return out | dict.fromkeys(inside, 1.0)
     from ..runner import build_model
 
     n = max(labels.index(v) for v in inside.values()) + 1

@@ -169,6 +169,8 @@ def test_t6_is_scored_against_a_no_lockdown_twin(baseline):
     assert {"T6a", "T6b", "T6c"} <= set(t.index)
     assert np.isfinite(t.loc[["T6a", "T6b", "T6c"], "model"].astype(float)).all()
     assert t.loc["T6b", "met"] and t.loc["T6c", "met"]
+    free = run(_coarse("baseline_2020", calendar={"lockdown": [], "months": 7}), seed=0, engine="arrays")
+    assert free.metrics["poor_away_vs_no_lockdown_apr_2020"] == 1.0  # no lockdown: its own twin
 
 
 # ---- 6. love jobs in program firms ---------------------------------------------------------

@@ -11,6 +11,7 @@ import numpy as np
 
 from sim import load_scenario, run
 from sim.policies import Effects, Policy
+from sim.schema import LEVERS
 from sim.schema.base import Multiplier, Yuan
 from sim.schema.policies import PolicyBase
 
@@ -64,7 +65,8 @@ def test_no_policy_is_every_policy_off_by_rule(write_scenario):
     child = write_scenario({"all_policies_off": True}, name="child", parent=str(parent))
     res = run(load_scenario(child), seed=1, engine="arrays")
     assert res.tables["budget"]["yuan"].sum() == 0
-    assert not any(p.enabled for p in load_scenario("no_policy").policies.values())
+    assert not any(p.enabled for p in load_scenario("no_program").policies.values())
+    assert all(p.type in LEVERS for p in load_scenario("no_policy").policies.values() if p.enabled)
     assert load_scenario("policy_liaison").policies["liaison"].enabled  # a child may switch one back on
     assert (
         run(load_scenario("no_policy", {"population": {"people_per_agent": 250}, "calendar": {"months": 3}}), seed=1)

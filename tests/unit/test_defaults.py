@@ -28,6 +28,7 @@ CHANGED_BY_ISSUE_10 = (
     "description",
     "places.districts.",
     "places.open_market.jobs_per_district",
+    "policies.queen_bee_brokers.capacity_people_month",
 )
 
 
