@@ -31,8 +31,9 @@ class Ledger:
         self._subsidy_step = np.zeros(0, np.int32)  # step of each worker's last subsidy payment
 
     def _grow(self, n: int) -> None:
+        """Room for worker indices below `n` (at least doubling, so growth is rare)."""
         if n > len(self._ever):
-            pad = n - len(self._ever)
+            pad = max(n, 2 * len(self._ever)) - len(self._ever)
             self._ever = np.concatenate([self._ever, np.zeros(pad, bool)])
             self._subsidy_step = np.concatenate([self._subsidy_step, np.full(pad, -1, np.int32)])
             for k, a in self._last_by.items():

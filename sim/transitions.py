@@ -156,7 +156,8 @@ def quit_openly(out, nout, i, T):
 # ---- the calendar --------------------------------------------------------------------
 @rule
 def calendar_row(i, T, M, P, keys, counts):
-    """Tenure grows in a job; a seeker's spell grows. In the festival month a worker
+    """Tenure grows in a job; a seeker's spell grows; the first month seen away from
+    home is noted (`first_away`: first-time migrants). In the festival month a worker
     away (in a Ningbo job, the PRD or another region) goes home for the festival
     with probability p_festival_visit."""
     place = T[i].place

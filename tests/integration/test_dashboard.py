@@ -392,9 +392,9 @@ def test_chinese_page_names_counties_districts_and_policies_from_the_scenario():
 
     rc = _render_page()
     _button(rc, "中文").click()  # the language button of this session
-    for _ in range(3):
+    for _ in range(5):  # subsidies pay from month 3 of work (waiting_months), so from April
         _button(rc, "前进一个月").click()
-    assert "月份 2020-03（第 3 / 12 个月）" in _titles(rc)
+    assert "月份 2020-05（第 5 / 12 个月）" in _titles(rc)
     tables = " ".join(w.template for w in rc.find(v.VuetifyTemplate).widgets if isinstance(w.template, str))
     assert "慈溪稳岗就业补贴" in tables and "驻厂人员" in tables  # policies' name_zh
     texts = [w.children[0] for w in rc.find(v.Html, tag="span").widgets if w.children]

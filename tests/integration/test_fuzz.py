@@ -129,6 +129,8 @@ def mutate(base: dict, paths: list[tuple], mutations: list[tuple]) -> dict:
             parent[key]  # noqa: B018 - the path must still exist
         except (KeyError, IndexError, TypeError):
             continue
+        if not isinstance(parent, dict | list):  # an earlier mutation set the container to text
+            continue
         if kind == "delete":
             del parent[key]
         elif kind == "rename" and isinstance(parent, dict):

@@ -259,7 +259,7 @@ BIG_SWEEPS = {
         "design": "grid",
         "parameters": {
             QH + k: {"low": 0.5, "high": 1.0, "levels": 100}
-            for k in ("liaison", "broker", "training", "subsidy_paid", "poor")
+            for k in ("liaison", "broker", "training", "subsidy_value_per_wage", "poor")
         },
     },
     "sobol-1e5": {

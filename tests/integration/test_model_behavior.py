@@ -39,7 +39,7 @@ def test_organized_transport_is_the_way_out_in_lockdown(write_scenario):
     assert feb["arrivals_organized"].sum() > 0
     assert feb["arrivals_own"].sum() == 0
     seats = res.tables["budget"].query("policy == 'organized_transport' and month == '2020-02'")
-    assert seats["recipients"].sum() <= 3000 + 1e-9
+    assert seats["payments"].sum() <= 3000 + 1e-9
 
 
 def test_spring_festival_sends_workers_home_and_most_go_back(small):

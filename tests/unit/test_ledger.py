@@ -29,3 +29,21 @@ def test_queue_mode_pays_arrears_from_next_years_money():
     assert b.owed_yuan == 500.0
     assert b.pay_owed(2021) == 500.0
     assert b.spent[2021] == 500.0 and b.owed_yuan == 0.0
+
+
+def test_ledger_counts_payments_and_distinct_people():
+    led = Ledger()
+    one = np.array([1.0])
+    # worker 3 paid twice in month 0 by policy p (two kinds), then by q in month 1; worker 5 in month 1
+    led.add(0, "p", "ningbo", "subsidy", np.array([100.0]), one, np.array([0]), 10, idx=np.array([3]))
+    led.add(0, "p", "ningbo", "transport_bonus", np.array([50.0]), one, np.array([0]), 10, idx=np.array([3]))
+    led.add(1, "q", "ningbo", "subsidy", np.array([100.0, 100.0]), np.ones(2), np.zeros(2, int), 10, np.array([3, 5]))
+    t = led.table(["a"], ["m0", "m1"]).groupby(["step", "policy"])[
+        ["payments", "people", "new_people", "new_people_any"]
+    ]
+    s = t.sum()
+    assert list(s.loc[(0, "p")]) == [20, 10, 10, 10]  # two payments, one person (x 10 people per agent)
+    assert list(s.loc[(1, "q")]) == [20, 20, 20, 10]  # worker 3 is new to q, not to the ledger
+    assert led.people_paid("p") == 1 and led.people_paid("q") == 2
+    led.mark_subsidy(1, np.array([5]))
+    assert list(led.subsidy_paid_in(1, np.array([3, 5, 40]))) == [False, True, False]
