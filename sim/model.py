@@ -310,10 +310,19 @@ class LaborModel(mesa.Model):
             if e.covered is not None:
                 covered |= e.covered
             if e.trained is not None:
-                self.table["trained"][idx[e.trained]] = True
+                self.train(idx[e.trained])
             if e.support is not None and e.marked is not None:
                 self.spells.mark_support(self.table["spell"][idx[e.marked]], e.support)
         return by_key, covered
+
+    def train(self, idx: np.ndarray) -> None:
+        """Workers `idx` are trained (for the spell): those not yet trained gain
+        behavior.employers.training_skill_gain of skill (kept to 1/100, at most 1)."""
+        t = self.table
+        new = idx[~t["trained"][idx]]
+        gain = round(self.b.employers.training_skill_gain * 100)
+        t["skill"][new] = np.minimum(np.rint(t["skill"][new] * 100) + gain, 100) / 100
+        t["trained"][idx] = True
 
     def policy_phase(self, m: Month) -> None:
         """Every policy sees the workers in a Ningbo job this month (pays, covers,
@@ -491,7 +500,11 @@ class LaborModel(mesa.Model):
         columns shaped (n, 1) and `vac` shaped (n, firms). `organized` is true for
         organized-transport and broker recruits. Weight = open jobs x exp(score),
         score = pairing bonus + program-firm bonus (organized) - mismatch penalty
-        x skill mismatch + wage_beta x log(wage / 5000).
+        x skill mismatch + wage_beta x log(wage / 5000). A firm does not hire a
+        seeker whose skill falls short of its requirement by more than
+        behavior.employers.hire_max_shortfall (weight 0); firms prefer program
+        recruits: organized and broker recruits are matched first
+        (`seekers_in_order`).
         """
         mt, f = self.b.matching, self.world.firms
         bonus = np.where(organized, mt.organized_pairing_bonus, mt.pairing_bonus)
@@ -499,7 +512,8 @@ class LaborModel(mesa.Model):
         score = score + np.where(organized, mt.program_firm_bonus, 0.0) * ~f.market
         score = score - mt.mismatch_penalty * rules.skill_mismatch(skill, f.skill_required)
         score = score + mt.wage_beta * np.log(f.wage / 5000.0)
-        return vac * np.exp(score)
+        hires = rules.skill_mismatch(skill, f.skill_required) <= self.b.employers.hire_max_shortfall + 1e-9
+        return vac * np.exp(score) * hires
 
     def seekers_in_order(self, step: int) -> np.ndarray:
         """Seekers in Ningbo: organized and broker recruits first, then the rest,

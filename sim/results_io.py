@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from .runner import RunResult
 
-SMALL_TABLES = ("monthly", "retention", "budget", "targets")
+SMALL_TABLES = ("monthly", "retention", "budget", "targets", "flows_by_reason")
 
 
 def git_commit() -> str:

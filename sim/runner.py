@@ -71,4 +71,5 @@ def collect(model, wall: float) -> RunResult:
     metrics = headline(monthly, ret, budget, windows)
     targets = compare_targets(metrics, wanted)
     tables = {"monthly": monthly, "spells": spells, "retention": ret, "budget": budget, "targets": targets}
+    tables["flows_by_reason"] = model.recorder.reason_table(names)
     return RunResult(model.sc, model.seed, model.engine, wall, model.n_workers, months, tables, metrics)

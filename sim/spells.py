@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .reasons import REASONS
+
 # Arrival channels
 CHANNELS = ("own", "organized", "broker", "from_prd")
 # Exit reasons
@@ -24,6 +26,9 @@ SPELL_DTYPE = np.dtype(
         ("channel", np.int8),
         ("exit_reason", np.int8),
         ("supported", np.uint8),  # bit i: SUPPORT_FLAGS[i]
+        ("job_end_reason", np.uint8),  # sim.reasons code: why the first job ended (0: running or none)
+        ("exit_cause", np.uint8),  # sim.reasons code: why the worker left Ningbo (0: still there)
+        ("broker_id", np.int32),  # broker who placed the worker (-1: none)
     ],
     align=True,
 )
@@ -44,7 +49,7 @@ class SpellLog:
         new[: self.n] = self.rows[: self.n]
         self.rows = new
 
-    def open(self, step: int, county: np.ndarray, poor: np.ndarray, channel: np.ndarray) -> np.ndarray:
+    def open(self, step: int, county: np.ndarray, poor: np.ndarray, channel: np.ndarray, broker_id=None) -> np.ndarray:
         """Start spells for these arrivals; returns their ids."""
         m = len(county)
         self._grow(m)
@@ -55,7 +60,8 @@ class SpellLog:
         r["poor"] = poor
         r["channel"] = channel
         r["hire_step"] = r["job_end_step"] = r["exit_step"] = -1
-        r["exit_reason"] = r["supported"] = 0
+        r["exit_reason"] = r["supported"] = r["job_end_reason"] = r["exit_cause"] = 0
+        r["broker_id"] = -1 if broker_id is None else broker_id
         self.n += m
         return ids
 
@@ -97,6 +103,9 @@ class SpellLog:
                 "exit_reason": pd.Categorical.from_codes(c["exit_reason"], EXITS)
                 if self.n
                 else pd.Categorical([], categories=EXITS),
+                "job_end_reason": _reasons(c["job_end_reason"]),
+                "exit_cause": _reasons(c["exit_cause"]),
+                "broker_id": c["broker_id"],
             }
         )
         for i, f in enumerate(SUPPORT_FLAGS):
@@ -104,3 +113,8 @@ class SpellLog:
         df["broker"] = df["channel"] == "broker"
         df["unsupported"] = ~(df[list(SUPPORT_FLAGS)].any(axis=1) | df["broker"])
         return df
+
+
+def _reasons(codes: np.ndarray) -> pd.Categorical:
+    """Reason codes as names (`sim.reasons.REASONS`; "none" while running)."""
+    return pd.Categorical.from_codes(codes.astype(np.int64), REASONS)

@@ -15,6 +15,8 @@ from pydantic import Field, model_validator
 
 from .base import Multiplier, Prob, Strict, fail, frozen
 
+#: A shift of skill (on its 0..1 scale).
+Shift = Annotated[float, Field(ge=-1, le=1)]
 #: A month of tenure (1 = the first month in a job).
 TenureMonth = Annotated[int, Field(ge=1, le=600)]
 
@@ -39,6 +41,13 @@ class QuitHazard(Strict):
     skill_mismatch_per_unit: Annotated[float, Field(ge=0, le=20)] = 1.0  # ASSUMPTION
     outside_wage_elasticity: Annotated[float, Field(ge=0, le=10)] = 1.0  # ASSUMPTION
     poor: Multiplier = 1.0  # ASSUMPTION: no extra quitting of registered-poor workers
+    # domain.md "Problems named": some quit because language does not fit the job; size ASSUMPTION
+    low_mandarin: Multiplier = 1.3
+    # domain.md "Turnover": spells shorter for young workers and for women; sizes ASSUMPTION
+    young: Multiplier = 1.15
+    female: Multiplier = 1.05
+    first_time: Multiplier = 1.1  # ASSUMPTION: first time away from home (any destination)
+    team_leader: Multiplier = 0.5  # ASSUMPTION: team leaders (组长) rarely quit
 
     @model_validator(mode="after")
     def _starts_at_one(self) -> QuitHazard:
@@ -109,6 +118,72 @@ class Away(Strict):
     p_festival_back_month: Prob = 0.6
     p_festival_stay_month: Prob = 0.1  # ASSUMPTION, see p_festival_back_month
     p_other_region_return_month: Prob = 0.01  # ASSUMPTION
+    # ASSUMPTION: workers with dependants at home visit more at the festival and stay home
+    # more after it (the excess stays are counted under reason "family")
+    festival_visit_dependants: Multiplier = 1.2
+    festival_stay_dependants: Multiplier = 1.2  # kept small for T10 (issue 11: 1.5 gave 0.773)
+
+
+class Workers(Strict):
+    """Who the workers are, drawn once at the start (and for each newcomer
+    nothing changes: the pool is fixed). All shares ASSUMPTION (no figure in
+    domain.md; the national migrant-worker survey is older and more male than a
+    poor prefecture's mobile pool); the same in every county except Mandarin,
+    which `low_mandarin_share_by_county` may set per county (county name ->
+    share of the county's non-poor workers; registered-poor workers add
+    `low_mandarin_poor_extra`)."""
+
+    # age bands 16-24, 25-34, 35-44, 45+ (band 0 counts as "young" for quit_hazard.young)
+    age_band_shares: Annotated[tuple[Prob, ...], Field(min_length=4, max_length=4)] = (0.3, 0.35, 0.22, 0.13)
+    female_share: Prob = 0.4  # ASSUMPTION
+    # primary or less, junior middle school, senior/vocational or more
+    education_shares: Annotated[tuple[Prob, ...], Field(min_length=3, max_length=3)] = (0.3, 0.5, 0.2)
+    poor_education_shares: Annotated[tuple[Prob, ...], Field(min_length=3, max_length=3)] = (0.45, 0.45, 0.1)
+    # skill shift by education band (added to skill_mean)
+    education_skill_shift: Annotated[tuple[Shift, ...], Field(min_length=3, max_length=3)] = (
+        -0.05, 0.0, 0.1,
+    )  # fmt: skip
+    low_mandarin_share: Prob = 0.15  # ASSUMPTION (Buyei and Miao home languages)
+    low_mandarin_poor_extra: Prob = 0.15  # ASSUMPTION
+    low_mandarin_share_by_county: frozen(dict[str, Prob]) = {}
+    dependants_share: Prob = 0.6  # ASSUMPTION: children or elders at home ("supporting families", issue 11)
+    first_time_share: Prob = 0.3  # ASSUMPTION: of workers at home or in a local job at the start
+
+    @model_validator(mode="after")
+    def _shares_sum_to_one(self) -> Workers:
+        for key in ("age_band_shares", "education_shares", "poor_education_shares"):
+            total = sum(getattr(self, key))
+            if abs(total - 1.0) > 1e-6:
+                raise fail(key, f"shares summing to {total:.4f}", "shares summing to 1")
+        return self
+
+
+class Employers(Strict):
+    """What employers do with the workers they hire (ASSUMPTION throughout).
+
+    Hiring: a firm takes no seeker whose skill falls short of its requirement by
+    more than `hire_max_shortfall`.
+    Probation: in the first `probation_months` months of a job the employer
+    lets a worker go with probability p_dismiss_per_unit_mismatch * mismatch +
+    p_dismiss_low_mandarin (domain.md: young workers are lost mostly in the
+    2-6-month probation period; workers "淘汰" for language or skill, issue 11).
+    Skill grows by 0.01 every `skill_growth_months` months in a job and by
+    `training_skill_gain` when trained (in-firm training). Workers with at least
+    `leader_min_tenure_months` months in the job become team leaders (组长) with
+    probability p_team_leader_month: pay x team_leader_wage and quit hazard x
+    quit_hazard.team_leader (the source's worker became a team leader in under
+    two years, issue 11).
+    """
+
+    hire_max_shortfall: Annotated[float, Field(ge=0, le=1)] = 0.35  # ASSUMPTION: skill threshold of hiring
+    probation_months: Annotated[int, Field(ge=0, le=24)] = 3  # domain.md: lost mostly in probation
+    p_dismiss_per_unit_mismatch: Prob = 0.1  # ASSUMPTION
+    p_dismiss_low_mandarin: Prob = 0.01  # ASSUMPTION
+    skill_growth_months: Annotated[int, Field(ge=1, le=120)] = 6  # ASSUMPTION
+    training_skill_gain: Annotated[float, Field(ge=0, le=1)] = 0.05  # ASSUMPTION
+    leader_min_tenure_months: Annotated[int, Field(ge=1, le=600)] = 12  # ASSUMPTION ("under two years")
+    p_team_leader_month: Prob = 0.01  # ASSUMPTION
+    team_leader_wage: Annotated[float, Field(ge=1, le=5)] = 1.2  # ASSUMPTION
 
 
 class Brokers(Strict):
@@ -140,6 +215,8 @@ class Behavior(Strict):
     away: Away = Away()
     brokers: Brokers = Brokers()
     matching: Matching = Matching()
+    workers: Workers = Workers()
+    employers: Employers = Employers()
     # ASSUMPTION: "stably employed" = in Ningbo >= 3 months and holding a job (T5)
     stable_min_months: Annotated[int, Field(ge=1, le=24)] = 3
     skill_mean: Prob = 0.4  # ASSUMPTION

@@ -1,0 +1,108 @@
+"""Issue 11: moves carry reasons; who a worker is and what employers do change
+the flows in the direction and by about the size the rules say."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import load_scenario, run
+from sim.errors import ScenarioError
+
+SEEDS = (1, 2)
+
+
+def _runs(over=None, seeds=SEEDS, name="teaching_small"):
+    sc = load_scenario(name, over)
+    return [run(sc, seed=s, engine="arrays") for s in seeds]
+
+
+def _total(runs, col):
+    return float(sum(r.tables["monthly"][col].sum() for r in runs))
+
+
+def _by_reason(runs, event):
+    t = pd.concat([r.tables["flows_by_reason"] for r in runs])
+    return t[t["event"] == event].groupby("reason")["people"].sum()
+
+
+@pytest.fixture(scope="module")
+def base():
+    return _runs({"calendar": {"months": 18}})
+
+
+def test_every_quit_dismissal_and_return_carries_a_reason(base):
+    for ev, col in (("quits", "quits"), ("dismissals", "dismissals"), ("return_home", "return_home")):
+        got = _by_reason(base, ev)
+        assert "none" not in got.index
+        assert got.sum() == pytest.approx(_total(base, col)) and got.sum() > 0, ev
+    assert {"personal", "festival_stay", "family"} <= set(_by_reason(base, "return_home").index)
+
+
+def test_spells_keep_why_the_job_ended_and_why_they_left(base):
+    sp = pd.concat([r.tables["spells"] for r in base])
+    ended = sp[sp["job_end_step"] >= 0]
+    assert (ended["job_end_reason"] != "none").all() and len(ended)
+    left = sp[sp["exit_step"] >= 0]
+    assert (left["exit_cause"] != "none").all() and len(left)
+    assert (sp.loc[sp["exit_step"] < 0, "exit_cause"] == "none").all()
+    assert set(left.loc[left["exit_reason"] == "festival_stay", "exit_cause"]) <= {"festival_stay", "family"}
+    assert (ended["job_end_reason"] == "dismissed").any()
+
+
+def test_subsidy_cliff_shows_as_subsidy_ended():
+    """With a big cliff after the last payment, quits for 'subsidy_ended' appear; without one, none."""
+    over = {"calendar": {"months": 18}, "policies": {"cixi_subsidy": {"enabled": True}}}
+    with_cliff = _by_reason(_runs(over | {"behavior": {"quit_hazard": {"subsidy_cliff": 3.0}}}), "quits")
+    no_cliff = _by_reason(_runs(over | {"behavior": {"quit_hazard": {"subsidy_cliff": 1.0}}}), "quits")
+    assert with_cliff.get("subsidy_ended", 0) > 0
+    assert no_cliff.get("subsidy_ended", 0) == 0
+
+
+def test_low_wage_quits_are_the_wage_gaps_share():
+    """PRD pays 1.5x the Ningbo jobs: about 1 - 1/1.5 of the quits are for the low wage."""
+    runs = _runs({"places": {"prd": {"wage_yuan_month": 9000}}, "calendar": {"months": 6}})
+    q = _by_reason(runs, "quits")
+    assert 0.2 < q.get("low_wage", 0) / q.sum() < 0.75
+
+
+def test_language_raises_dismissals_and_quits():
+    over = {"calendar": {"months": 12}}
+    fluent = _runs(over | {"behavior": {"workers": {"low_mandarin_share": 0.0, "low_mandarin_poor_extra": 0.0}}})
+    little = _runs(over | {"behavior": {"workers": {"low_mandarin_share": 1.0}}})
+    assert _total(little, "dismissals") > 1.5 * _total(fluent, "dismissals")
+    assert _by_reason(fluent, "quits").get("language", 0) == 0
+    q = _by_reason(little, "quits")
+    assert 0.1 < q["language"] / q.sum() < 0.35  # 1 - 1/1.3 = 0.23 of the quits
+
+
+def test_dependants_raise_festival_visits_and_family_stays():
+    over = {"calendar": {"months": 14}}
+    none = _runs(over | {"behavior": {"workers": {"dependants_share": 0.0}}})
+    all_ = _runs(over | {"behavior": {"workers": {"dependants_share": 1.0}}})
+    ratio = _total(all_, "festival_visits") / _total(none, "festival_visits")
+    assert 1.1 < ratio < 1.3  # festival_visit_dependants = 1.2
+    assert _by_reason(none, "return_home").get("family", 0) == 0
+    assert _by_reason(all_, "return_home").get("family", 0) > 0
+
+
+def test_attributes_are_drawn_at_their_shares_and_per_county():
+    sc = load_scenario("teaching_small", {"behavior": {"workers": {"low_mandarin_share_by_county": {"Wangmo": 0.9}}}})
+    from sim.runner import build_model
+
+    m = build_model(sc, seed=3, engine="arrays")
+    t = m.table
+    wangmo = list(m.world.county_names).index("Wangmo")
+    w, rest = t[(t["county"] == wangmo) & ~t["poor"]], t[(t["county"] != wangmo) & ~t["poor"]]
+    assert w["low_mandarin"].mean() > 0.8 and 0.1 < rest["low_mandarin"].mean() < 0.2
+    assert 0.3 < t["female"].mean() < 0.5
+    assert np.bincount(t["age_band"], minlength=4)[0] / len(t) == pytest.approx(0.3, abs=0.04)
+    poor = t[t["poor"]]
+    assert (poor["education"] == 0).mean() > (rest["education"] == 0).mean()
+    with pytest.raises(ScenarioError, match="low_mandarin_share_by_county"):
+        build_model(
+            load_scenario(
+                "teaching_small", {"behavior": {"workers": {"low_mandarin_share_by_county": {"nowhere": 0.5}}}}
+            ),
+            1,
+            "arrays",
+        )
