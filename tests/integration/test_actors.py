@@ -106,3 +106,56 @@ def test_attributes_are_drawn_at_their_shares_and_per_county():
             1,
             "arrays",
         )
+
+
+def _model(over=None, seed=3):
+    from sim.runner import build_model
+
+    return build_model(load_scenario("teaching_small", over), seed=seed, engine="arrays")
+
+
+@pytest.mark.parametrize("every", [6, 120])
+def test_skill_grows_by_a_step_every_few_months_in_a_job(every):
+    m = _model({"behavior": {"employers": {"skill_growth_months": every, "p_team_leader_month": 0.0}}})
+    t0 = m.table.copy()
+    for _ in range(8):
+        m.step()
+    t = m.table
+    stay = (t0["firm"] >= 0) & (t["firm"] == t0["firm"]) & (t["tenure"] == t0["tenure"] + 8) & ~t["trained"]
+    assert stay.sum() > 10
+    steps = t["tenure"][stay] // every - t0["tenure"][stay] // every
+    assert np.allclose(t["skill"][stay], np.minimum(t0["skill"][stay] + 0.01 * steps, 1.0), atol=1e-6)
+    assert (steps > 0).any() == (every == 6)
+
+
+def test_training_raises_skill_once():
+    m = _model()
+    idx = np.flatnonzero(m.table["skill"] < 0.9)[:100]
+    before = m.table["skill"][idx].copy()
+    m.train(idx)
+    m.train(idx)
+    assert np.allclose(m.table["skill"][idx], before + 0.05, atol=1e-6)
+
+
+def test_team_leaders_quit_less():
+    over = {"calendar": {"months": 12}, "behavior": {"employers": {"leader_min_tenure_months": 1}}}
+    none = _runs(over | {"behavior": {"employers": {"leader_min_tenure_months": 1, "p_team_leader_month": 0.0}}})
+    many = _runs(over | {"behavior": {"employers": {"leader_min_tenure_months": 1, "p_team_leader_month": 0.5}}})
+    assert _total(none, "team_leaders") == 0 and _total(many, "team_leaders") > 100
+    assert _total(many, "quits") < 0.8 * _total(none, "quits")  # team_leader 0.5, pay x1.2
+
+
+def test_firms_hire_no_one_short_of_their_threshold():
+    class Watch(type(_model())):
+        def hire(self, step, idx, firm, love):
+            short = self.world.firms.skill_required[firm] - self.table["skill"][idx]
+            self.__dict__.setdefault("short", []).append(short)
+            return super().hire(step, idx, firm, love)
+
+    def shortfalls(limit):
+        m = Watch(load_scenario("teaching_small", {"behavior": {"employers": {"hire_max_shortfall": limit}}}), 2)
+        m.run()
+        return np.concatenate(m.short)
+
+    assert shortfalls(0.0).max() <= 1e-6
+    assert shortfalls(0.35).max() > 0.05
