@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import mesa
 import numpy as np
+import pandas as pd
 
 from . import rules
 from .agents import Broker, Employer
@@ -295,6 +296,7 @@ class LaborModel(mesa.Model):
             "firm_wage": np.where(f >= 0, self.world.firms.wage[fs], 0.0),
             "love_job": t["love_job"],
             "broker": t["broker"],
+            "broker_id": t["broker_id"],
         }
 
     def apply_effects(self, idx: np.ndarray, effects: list[Effects]) -> tuple[dict, np.ndarray]:
@@ -369,6 +371,7 @@ class LaborModel(mesa.Model):
         experienced workers become brokers. In each county, candidates who accept
         are taken in the month's broker order, up to the brokers' capacity."""
         step, t = m.info.step, self.table
+        self.broker_news(step)
         for p in self.policies.values():
             offer = p.recruiting(step)
             if offer is None:
@@ -378,10 +381,10 @@ class LaborModel(mesa.Model):
             u_cap = self.streams.monthly(f"broker_cap:{p.name}", step, max(nb, 1))[:nb]
             cap = offer.capacity_people * m.job_chance / self.scale
             b_county = np.array([b.county for b in self.brokers], np.int64)
-            b_weight = np.array([b.weight for b in self.brokers])
+            b_weight = np.array([b.weight * b.reach * b.active for b in self.brokers])
             nc = len(self.world.county_names)
-            k = np.bincount(b_county, weights=rules.stochastic_round(b_weight * cap, u_cap), minlength=nc)
-            k = k.astype(np.int64)
+            per_b = rules.stochastic_round(b_weight * cap, u_cap)
+            k = np.bincount(b_county, weights=per_b, minlength=nc).astype(np.int64)
             home = where_place(t, HOME, LOCAL)
             home = home[~m.skip[home]]
             p_acc = np.where(t["poor"][home], offer.p_accept_poor, offer.p_accept)
@@ -394,8 +397,52 @@ class LaborModel(mesa.Model):
                 in_c = by_county[bounds[c] : bounds[c + 1]]
                 top = in_c[np.argpartition(-order[in_c], k[c])[: k[c]]] if k[c] < len(in_c) else in_c
                 got.append(acc[np.sort(top)])
+                self._assign_brokers(got[-1], np.flatnonzero(b_county == c), per_b)
             m.recruits = np.concatenate(got).astype(np.int64)
             m.skip[m.recruits] = True
+
+    def _assign_brokers(self, recruits: np.ndarray, brokers: np.ndarray, per_b: np.ndarray) -> None:
+        """The county's recruits, in order, go to its brokers in turn, each up to
+        its capacity this month; each recruit carries the broker's id."""
+        bid = np.repeat(brokers, per_b[brokers])[: len(recruits)]
+        self.table["broker_id"][recruits] = bid
+        for b, n in zip(*np.unique(bid, return_counts=True), strict=True):
+            self.brokers[b].placed += int(n)
+
+    def broker_news(self, step: int) -> None:
+        """Each active broker hears how their recruits did last month: agents in
+        a Ningbo job, and recruits who left Ningbo within early_failure_months of
+        arriving (`Broker.update`)."""
+        nb = len(self.brokers)
+        if nb == 0:
+            return
+        t = self.table
+        emp = where_place(t, JOB)
+        bid = t["broker_id"][emp]
+        retained = np.bincount(bid[bid >= 0], minlength=nb)
+        sp = self.spells.rows[: self.spells.n]
+        early = (sp["broker_id"] >= 0) & (sp["exit_step"] == step - 1)
+        early &= sp["exit_step"] - sp["arrival_step"] < self.b.brokers.early_failure_months
+        failures = np.bincount(sp["broker_id"][early], minlength=nb)
+        u = self.streams.monthly("broker_leave", step, nb)
+        for b in self.brokers:
+            if b.active:
+                b.update(int(retained[b.bidx]), int(failures[b.bidx]), float(u[b.bidx]))
+
+    def broker_table(self) -> pd.DataFrame:
+        """One row per broker: id, home county, listed or promoted, active, reach,
+        placed, retained months and failures (agents)."""
+        names = self.world.county_names
+        return pd.DataFrame(
+            {
+                "broker_id": [b.bidx for b in self.brokers],
+                "county": [names[b.county] for b in self.brokers],
+                "promoted": [b.weight != 1.0 for b in self.brokers],
+                "active": [b.active for b in self.brokers],
+                "reach": [b.reach for b in self.brokers],
+            },
+            columns=["broker_id", "county", "promoted", "active", "reach"],
+        )
 
     def _promote(self, m: Month, offer) -> None:
         """Workers with enough months in Ningbo become brokers (behavior.brokers)."""
@@ -479,7 +526,8 @@ class LaborModel(mesa.Model):
         for c, code in ch.items():
             self.flow(f"arrivals_{c}", idx[channel == code])
         t["place"][idx], t["months_seeking"][idx], t["spell_months"][idx] = SEEKING, 0, 0
-        t["spell"][idx] = self.spells.open(step, t["county"][idx], t["poor"][idx], channel)
+        t["broker_id"][idx] = np.where(kind == WANT_BROKER, t["broker_id"][idx], -1)
+        t["spell"][idx] = self.spells.open(step, t["county"][idx], t["poor"][idx], channel, t["broker_id"][idx])
         t["broker"][idx] = kind == WANT_BROKER
         t["organized"][idx] = organized
         self._greet(step, idx, "on_arrival")

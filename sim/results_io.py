@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from .runner import RunResult
 
-SMALL_TABLES = ("monthly", "retention", "budget", "targets", "flows_by_reason")
+SMALL_TABLES = ("monthly", "retention", "budget", "targets", "flows_by_reason", "recruitment_chains")
 
 
 def git_commit() -> str:

@@ -187,10 +187,20 @@ class Employers(Strict):
 
 
 class Brokers(Strict):
-    """Promotion of experienced workers to team leaders and brokers (ASSUMPTION)."""
+    """Promotion of experienced workers to brokers; brokers' reach and leaving (ASSUMPTION)."""
 
     promote_min_tenure_months: Annotated[int, Field(ge=1, le=600)] = 12  # ASSUMPTION
     p_promote_month: Prob = 0.0002  # ASSUMPTION
+    # A broker's reach (capacity multiplier) grows with recruits' months in Ningbo jobs and
+    # shrinks with recruits who leave Ningbo within early_failure_months (issue 11; ASSUMPTION:
+    # referral networks grow with success, Burks et al. 2015 give no size)
+    reach_gain_per_retained_month: Annotated[float, Field(ge=0, le=1)] = 0.002  # ASSUMPTION, per person
+    reach_loss_per_failure: Annotated[float, Field(ge=0, le=1)] = 0.02  # ASSUMPTION, per person
+    early_failure_months: Annotated[int, Field(ge=1, le=60)] = 3  # ASSUMPTION (probation, domain.md)
+    reach_min: Annotated[float, Field(ge=0, le=1)] = 0.2  # ASSUMPTION
+    reach_max: Annotated[float, Field(ge=1, le=20)] = 3.0  # ASSUMPTION
+    p_leave_month: Prob = 0.005  # ASSUMPTION: brokers can leave
+    p_leave_low_reach_month: Prob = 0.1  # ASSUMPTION: a broker whose recruits all leave gives up
 
 
 class Matching(Strict):

@@ -108,7 +108,8 @@ class LoveJobsPolicy(PolicyBase):
 
 
 class BrokerPolicy(PolicyBase):
-    """Queen-bee brokers recruit in their home counties and follow recruits up."""
+    """Queen-bee brokers recruit in their home counties and follow recruits up; they are
+    paid per follow-up month (Wangmo: 40 yuan, up to 5 months), per placement, or by results."""
 
     type: Literal["brokers"]
     n_brokers: People = 0
@@ -117,6 +118,11 @@ class BrokerPolicy(PolicyBase):
     p_accept_poor: Prob = 0.3
     fee_yuan_per_follow_up_month: Yuan = 0.0
     follow_up_months: Annotated[int, Field(ge=0, le=60)] = 5
+    # issue 11: fees per placement (at the recruit's first hire) and by results (once, when the
+    # recruit has been in Ningbo `results_after_months` months); amounts are levers, 0 = not paid
+    fee_yuan_per_placement: Yuan = 0.0
+    fee_yuan_on_result: Yuan = 0.0
+    results_after_months: Annotated[int, Field(ge=1, le=60)] = 6
 
 
 def validate_policies(value: Any) -> dict[str, PolicyBase]:

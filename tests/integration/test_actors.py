@@ -159,3 +159,48 @@ def test_firms_hire_no_one_short_of_their_threshold():
 
     assert shortfalls(0.0).max() <= 1e-6
     assert shortfalls(0.35).max() > 0.05
+
+
+# ---- brokers ---------------------------------------------------------------------------
+def _broker_runs(brokers=None, policy=None, months=12, seeds=SEEDS):
+    over = {"calendar": {"months": months}, "population": {"people_per_agent": 100}}
+    if brokers:
+        over["behavior"] = {"brokers": brokers}
+    if policy:
+        over["policies"] = {"queen_bee_brokers": policy}
+    return _runs(over, seeds)
+
+
+def test_recruitment_chains_trace_each_recruit_to_their_broker_and_its_fees():
+    (res,) = _broker_runs(seeds=(4,), policy={"fee_yuan_per_placement": 300, "fee_yuan_on_result": 500})
+    c, sp, b = res.tables["recruitment_chains"], res.tables["spells"], res.tables["budget"]
+    scale = res.scenario.population.people_per_agent
+    by_broker = sp[sp["channel"] == "broker"]
+    assert (by_broker["broker_id"] >= 0).all() and (sp.loc[sp["channel"] != "broker", "broker_id"] == -1).all()
+    assert c["recruits"].sum() == len(by_broker) * scale > 0
+    home = c.set_index("broker_id")["county"]
+    assert (by_broker["county"].astype(str).to_numpy() == home[by_broker["broker_id"]].to_numpy()).all()
+    spent = b[b["policy"] == "queen_bee_brokers"].groupby("kind")["yuan"].sum()
+    assert c["fees_yuan"].sum() == pytest.approx(spent.sum())
+    assert {"broker_fee", "broker_placement_fee", "broker_result_fee"} <= set(spent.index)
+    placed = sp[(sp["channel"] == "broker") & (sp["hire_step"] >= 0)]
+    assert spent["broker_placement_fee"] == pytest.approx(300 * len(placed) * scale)
+
+
+def test_reach_grows_with_retention_and_brokers_who_fail_leave():
+    grow = _broker_runs({"reach_gain_per_retained_month": 0.05, "reach_loss_per_failure": 0.0, "p_leave_month": 0.0})
+    flat = _broker_runs({"reach_gain_per_retained_month": 0.0, "reach_loss_per_failure": 0.0, "p_leave_month": 0.0})
+    assert _total(grow, "arrivals_broker") > 1.3 * _total(flat, "arrivals_broker")
+    assert all(r.tables["recruitment_chains"]["reach"].max() > 1.5 for r in grow)
+    assert all((r.tables["recruitment_chains"]["reach"] == 1.0).all() for r in flat)
+    fail = _broker_runs(
+        {
+            "reach_gain_per_retained_month": 0.0,
+            "reach_loss_per_failure": 1.0,
+            "p_leave_month": 0.0,
+            "p_leave_low_reach_month": 1.0,
+        }
+    )
+    gone = [r.tables["recruitment_chains"] for r in fail]
+    assert all(((~c["active"]) == (c["reach"] <= 0.2)).all() for c in gone)
+    assert sum((~c["active"]).sum() for c in gone) > 0
