@@ -527,7 +527,10 @@ class LaborModel(mesa.Model):
             self.flow(f"arrivals_{c}", idx[channel == code])
         t["place"][idx], t["months_seeking"][idx], t["spell_months"][idx] = SEEKING, 0, 0
         t["broker_id"][idx] = np.where(kind == WANT_BROKER, t["broker_id"][idx], -1)
-        t["spell"][idx] = self.spells.open(step, t["county"][idx], t["poor"][idx], channel, t["broker_id"][idx])
+        ids = self.spells.open(step, t["county"][idx], t["poor"][idx], channel, t["broker_id"][idx])
+        t["spell"][idx] = ids
+        self.spells.rows["age_band"][ids] = t["age_band"][idx]
+        self.spells.rows["female"][ids] = t["female"][idx]
         t["broker"][idx] = kind == WANT_BROKER
         t["organized"][idx] = organized
         self._greet(step, idx, "on_arrival")
@@ -576,8 +579,9 @@ class LaborModel(mesa.Model):
         """Workers `idx` take jobs (love-job slots where `love`); returns those
         starting the first job of their spell (policies' `on_hire`)."""
         t = self.table
-        first = idx[self.spells.not_hired(t["spell"][idx])]
-        self.spells.hire(t["spell"][first], step)
+        new = self.spells.not_hired(t["spell"][idx])
+        first = idx[new]
+        self.spells.hire(t["spell"][first], step, firm[new])
         t["firm"][idx], t["love_job"][idx], t["tenure"][idx], t["place"][idx] = firm, love, 0, JOB
         np.add.at(self.firm_counts[:, 0], firm[~love], 1)
         np.add.at(self.firm_counts[:, 1], firm[love], 1)

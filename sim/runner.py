@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .engines import ENGINES
+from .metrics.breakdowns import flows_by, retention_by, spell_groups
 from .metrics.chains import chain_table
 from .metrics.retention import retention_table
 from .metrics.summary import compare_targets, headline
@@ -79,4 +80,7 @@ def collect(model, wall: float) -> RunResult:
     for x in paid:
         paid_by_broker[: len(x)] += x
     tables["recruitment_chains"] = chain_table(spells, model.broker_table(), paid_by_broker, len(months), model.scale)
+    groups = spell_groups(spells, model.world, model.scale)
+    tables["retention_by"] = retention_by(spells, groups, months)
+    tables["flows_by"] = flows_by(spells, groups, months, model.scale)
     return RunResult(model.sc, model.seed, model.engine, wall, model.n_workers, months, tables, metrics)

@@ -29,6 +29,9 @@ SPELL_DTYPE = np.dtype(
         ("job_end_reason", np.uint8),  # sim.reasons code: why the first job ended (0: running or none)
         ("exit_cause", np.uint8),  # sim.reasons code: why the worker left Ningbo (0: still there)
         ("broker_id", np.int32),  # broker who placed the worker (-1: none)
+        ("first_firm", np.int32),  # employer of the first job (-1: none yet)
+        ("age_band", np.uint8),  # the worker's (sim.table)
+        ("female", np.bool_),
     ],
     align=True,
 )
@@ -62,16 +65,19 @@ class SpellLog:
         r["hire_step"] = r["job_end_step"] = r["exit_step"] = -1
         r["exit_reason"] = r["supported"] = r["job_end_reason"] = r["exit_cause"] = 0
         r["broker_id"] = -1 if broker_id is None else broker_id
+        r["first_firm"] = -1
         self.n += m
         return ids
 
-    def hire(self, ids: np.ndarray, step: int) -> None:
-        """Mark the start of the spell's first job, if not already hired."""
+    def hire(self, ids: np.ndarray, step: int, firm: np.ndarray | None = None) -> None:
+        """Mark the start of the spell's first job (at `firm`), if not already hired."""
         ids = np.asarray(ids, dtype=np.int64)
-        ids = ids[ids >= 0]
+        keep = ids >= 0
         col = self.rows["hire_step"]
-        ids = ids[col[ids] < 0]
-        col[ids] = step
+        keep[keep] &= col[ids[keep]] < 0
+        col[ids[keep]] = step
+        if firm is not None:
+            self.rows["first_firm"][ids[keep]] = np.asarray(firm)[keep]
 
     def not_hired(self, ids: np.ndarray) -> np.ndarray:
         """Mask: spells (ids >= 0) that have not had a job yet."""
@@ -106,6 +112,9 @@ class SpellLog:
                 "job_end_reason": _reasons(c["job_end_reason"]),
                 "exit_cause": _reasons(c["exit_cause"]),
                 "broker_id": c["broker_id"],
+                "first_firm": c["first_firm"],
+                "age_band": c["age_band"],
+                "female": c["female"],
             }
         )
         for i, f in enumerate(SUPPORT_FLAGS):

@@ -204,3 +204,41 @@ def test_reach_grows_with_retention_and_brokers_who_fail_leave():
     gone = [r.tables["recruitment_chains"] for r in fail]
     assert all(((~c["active"]) == (c["reach"] <= 0.2)).all() for c in gone)
     assert sum((~c["active"]).sum() for c in gone) > 0
+
+
+# ---- breakdowns ------------------------------------------------------------------------
+def test_retention_by_breakdown_is_kaplan_meier_of_each_subset(base):
+    from sim.metrics.km import kaplan_meier
+
+    res = base[0]
+    rb, sp, ret = res.tables["retention_by"], res.tables["spells"], res.tables["retention"]
+    assert set(rb["by"]) == {"county", "district", "sector", "firm_size", "gender", "age_band", "broker"}
+    b = rb[(rb["by"] == "broker") & (rb["value"] == "broker") & (rb["measure"] == "ningbo")]
+    g = ret[(ret["cohort"] == "all") & (ret["group"] == "broker") & (ret["measure"] == "ningbo")]
+    assert np.allclose(b["survival"].to_numpy(), g["survival"].to_numpy())
+    last = len(res.months) - 1
+    women = sp[sp["female"]]
+    dur = np.where(women["exit_step"] >= 0, women["exit_step"], last) - women["arrival_step"]
+    want = kaplan_meier(dur, women["exit_step"] >= 0, horizon=last)["survival"]
+    got = rb[(rb["by"] == "gender") & (rb["value"] == "female") & (rb["measure"] == "ningbo")]["survival"]
+    assert np.allclose(got.to_numpy(), want[: len(got)])
+
+
+def test_flows_by_breakdown_add_up_to_the_totals(base):
+    res = base[0]
+    fb, m = res.tables["flows_by"], res.tables["monthly"]
+    for by, g in fb.groupby("by"):
+        assert g["arrivals"].sum() == pytest.approx(m["arrivals_ningbo"].sum()), by
+    d = fb[fb["by"] == "district"]
+    assert set(d["value"]) - {"not hired"} <= set(res.scenario.places.districts) and len(set(d["value"])) > 3
+
+
+def test_run_by_district_draws_one_line_per_district(base):
+    from sim.plotting import all_figures, close
+
+    res = base[0]
+    figs = all_figures(res.tables, res.months, 250, by="district")
+    labels = [t.get_text().split(" (")[0] for t in figs["retention_ningbo"].axes[0].get_legend().get_texts()]
+    assert set(labels) <= set(res.scenario.places.districts) and len(labels) >= 4
+    for f in figs.values():
+        close(f)
