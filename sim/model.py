@@ -144,6 +144,7 @@ class LaborModel(mesa.Model):
         self.firm_counts = np.zeros((len(f.slots), 2), np.int64)  # filled, love_filled
         held = self.table["firm"][self.table["firm"] >= 0]
         self.firm_counts[:, 0] = np.bincount(held, minlength=len(f.slots))
+        self.leader_firms = np.zeros((len(self.world.county_names), len(f.slots)), bool)
         self.employers = [Employer(self, i) for i in range(len(f.slots))]
         love = np.zeros(len(f.slots), np.int64)
         for p in self.policies.values():
@@ -356,10 +357,20 @@ class LaborModel(mesa.Model):
         """Capacity this month from seasonal demand and shocks; love-job slots are
         reserved only while a policy reserves them."""
         cap = self.firm_capacity(m.info.step)
+        self.leader_firms = self.team_leaders_by_county()
         love_open = any(p.reserves_love_jobs(m.info.step) for p in self.policies.values())
         for e in self.employers:
             e.capacity = int(cap[e.index])
             e.love_open = love_open
+
+    def team_leaders_by_county(self) -> np.ndarray:
+        """(counties, firms) bool: the firm has a team leader from the county (their
+        pull on the county's recruits, behavior.matching.leader_pull)."""
+        t, nf = self.table, len(self.world.firms.slots)
+        lead = np.flatnonzero(t["leader"])
+        out = np.zeros((len(self.world.county_names), nf), bool)
+        out[t["county"][lead], t["firm"][lead]] = True
+        return out
 
     def vacancies(self) -> np.ndarray:
         """(firms, 2): regular and love-job vacancies at this month's capacity."""
@@ -551,7 +562,8 @@ class LaborModel(mesa.Model):
         columns shaped (n, 1) and `vac` shaped (n, firms). `organized` is true for
         organized-transport and broker recruits. Weight = open jobs x exp(score),
         score = pairing bonus + program-firm bonus (organized) - mismatch penalty
-        x skill mismatch + wage_beta x log(wage / 5000). A firm does not hire a
+        x skill mismatch + wage_beta x log(wage / 5000) + leader_pull where a team
+        leader from the seeker's county works (`leader_firms`). A firm does not hire a
         seeker whose skill falls short of its requirement by more than
         behavior.employers.hire_max_shortfall (weight 0); firms prefer program
         recruits: organized and broker recruits are matched first
@@ -563,6 +575,8 @@ class LaborModel(mesa.Model):
         score = score + np.where(organized, mt.program_firm_bonus, 0.0) * ~f.market
         score = score - mt.mismatch_penalty * rules.skill_mismatch(skill, f.skill_required)
         score = score + mt.wage_beta * np.log(f.wage / 5000.0)
+        rows = self.leader_firms[np.asarray(county).reshape(-1)]
+        score = score + mt.leader_pull * rows.reshape(np.shape(county)[:-1] + (-1,))
         hires = rules.skill_mismatch(skill, f.skill_required) <= self.b.employers.hire_max_shortfall + 1e-9
         return vac * np.exp(score) * hires
 

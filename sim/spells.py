@@ -12,7 +12,7 @@ from .reasons import REASONS
 CHANNELS = ("own", "organized", "broker", "from_prd")
 # Exit reasons
 EXITS = ("open", "return_home", "other_region", "gave_up_search", "festival_stay")
-SUPPORT_FLAGS = ("trained", "liaison", "subsidy", "love_job")
+SUPPORT_FLAGS = ("trained", "liaison", "subsidy", "love_job", "housed")
 
 
 SPELL_DTYPE = np.dtype(

@@ -48,6 +48,7 @@ class QuitHazard(Strict):
     female: Multiplier = 1.05
     first_time: Multiplier = 1.1  # ASSUMPTION: first time away from home (any destination)
     team_leader: Multiplier = 0.5  # ASSUMPTION: team leaders (组长) rarely quit
+    housed: Multiplier = 0.85  # ASSUMPTION: a dormitory place (domain.md: firms give food and lodging)
 
     @model_validator(mode="after")
     def _starts_at_one(self) -> QuitHazard:
@@ -207,13 +208,16 @@ class Matching(Strict):
     """Job choice in Ningbo: a seeker picks a firm with probability proportional to
     its vacancies times exp(score), score = pairing bonus (county's paired district)
     + program_firm_bonus for organized and broker recruits at program firms
-    - mismatch_penalty * skill mismatch + wage_beta * log(wage / 5000). ASSUMPTION."""
+    - mismatch_penalty * skill mismatch + wage_beta * log(wage / 5000) + leader_pull
+    where a team leader from the seeker's county works. ASSUMPTION."""
 
     pairing_bonus: Annotated[float, Field(ge=0, le=20)] = 1.0  # ASSUMPTION
     organized_pairing_bonus: Annotated[float, Field(ge=0, le=20)] = 2.0  # ASSUMPTION
     program_firm_bonus: Annotated[float, Field(ge=0, le=20)] = 2.0  # ASSUMPTION
     mismatch_penalty: Annotated[float, Field(ge=0, le=50)] = 3.0  # ASSUMPTION
     wage_beta: Annotated[float, Field(ge=0, le=50)] = 2.0  # ASSUMPTION
+    # ASSUMPTION: a team leader from the seeker's county pulls recruits to their firm (issue 11)
+    leader_pull: Annotated[float, Field(ge=0, le=20)] = 1.0
 
 
 class Behavior(Strict):

@@ -90,6 +90,15 @@ class LiaisonPolicy(PolicyBase):
     salary_yuan_month: Yuan = 0.0
 
 
+class DormitoryPolicy(PolicyBase):
+    """Dormitory places (the program "提供居住场所", issue 11): housed workers quit
+    less (x behavior.quit_hazard.housed); each place costs its monthly cost."""
+
+    type: Literal["dormitory"]
+    places: People = 0
+    cost_yuan_per_place_month: Yuan = 0.0
+
+
 class TransportPolicy(PolicyBase):
     """Organized transport: chartered seats from the counties to the firms. The
     only way out in lockdown months."""

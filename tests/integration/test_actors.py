@@ -242,3 +242,46 @@ def test_run_by_district_draws_one_line_per_district(base):
     assert set(labels) <= set(res.scenario.places.districts) and len(labels) >= 4
     for f in figs.values():
         close(f)
+
+
+def test_dormitory_places_cost_their_price_and_housed_workers_quit_less():
+    def runs(mult):
+        return _runs(
+            {
+                "calendar": {"months": 12},
+                "behavior": {"quit_hazard": {"housed": mult}},
+                "policies": {"dormitory": {"enabled": True, "places": 20000, "cost_yuan_per_place_month": 300}},
+            }
+        )
+
+    plain, housed = runs(1.0), runs(0.5)
+    assert _total(housed, "quits") < 0.85 * _total(plain, "quits")
+    for r in housed:
+        b = r.tables["budget"]
+        dorm = b[b["policy"] == "dormitory"]
+        per_month = dorm.groupby("step")["yuan"].sum()
+        assert 0 < per_month.max() <= 20000 * 300 and per_month.max() > 0.5 * 20000 * 300
+        assert r.tables["spells"]["housed"].any()
+
+
+def test_team_leaders_pull_their_countys_recruits_to_their_firm():
+    class Watch(type(_model())):
+        def hire(self, step, idx, firm, love):
+            o = self.__dict__.setdefault("pulled", [0, 0])
+            o[0] += int(self.leader_firms[self.table["county"][idx], firm].sum())
+            o[1] += len(idx)
+            return super().hire(step, idx, firm, love)
+
+    def share(pull):
+        b = {
+            "employers": {"leader_min_tenure_months": 1, "p_team_leader_month": 0.3},
+            "matching": {"leader_pull": pull},
+        }
+        got = np.zeros(2)
+        for s in SEEDS:
+            m = Watch(load_scenario("teaching_small", {"behavior": b}), s)
+            m.run()
+            got += m.pulled
+        return got[0] / got[1]
+
+    assert share(3.0) > share(0.0) + 0.1
