@@ -3,7 +3,7 @@
 Both engines keep their workers here. The `arrays` engine passes the whole
 table to compiled kernels; a Mesa `Worker` agent of the `agents` engine is a
 view on its own row (`sim.agents.Worker`), so the two engines cannot disagree
-on what a worker is. About 56 bytes per worker.
+on what a worker is. 48 bytes per worker.
 """
 
 from __future__ import annotations
