@@ -80,6 +80,9 @@ def outcomes(res, obs: dict) -> dict[str, float]:
     r = res.tables["flows_by_reason"].groupby(["event", "reason"])["people"].sum()
     for ev, why in REASONED:
         out[f"{ev}_{why}"] = float(r.get((ev, why), 0.0))
+    chains = res.tables["recruitment_chains"]
+    out["broker_reach_mean"] = float(chains["reach"].mean()) if len(chains) else 1.0
+    out["broker_months_retained"] = float(chains["months_retained"].sum())
     sp = res.tables["spells"]
     hired = sp[sp["hire_step"] >= 0]
     pri = hired["channel"].isin(["organized", "broker"])
