@@ -43,8 +43,10 @@ from .schema.behavior import Behavior
     E_LEADER_TENURE,
     E_P_LEADER,
     E_LEADER_WAGE,
+    E_TENURE_WAGE,
+    E_TENURE_WAGE_CAP,
     N_PARAMS,
-) = range(34)
+) = range(36)
 
 
 def pack_behavior(b: Behavior) -> np.ndarray:
@@ -85,6 +87,8 @@ def pack_behavior(b: Behavior) -> np.ndarray:
     p[E_LEADER_TENURE] = e.leader_min_tenure_months
     p[E_P_LEADER] = e.p_team_leader_month
     p[E_LEADER_WAGE] = e.team_leader_wage
+    p[E_TENURE_WAGE] = e.tenure_wage_growth_year
+    p[E_TENURE_WAGE_CAP] = e.tenure_wage_cap_months
     return p
 
 

@@ -29,6 +29,8 @@ from .params import (
     E_P_LEADER,
     E_PROBATION,
     E_SKILL_MONTHS,
+    E_TENURE_WAGE,
+    E_TENURE_WAGE_CAP,
     M_FESTIVAL,
     M_LOVE_FLOOR,
     M_N_COUNTIES,
@@ -343,10 +345,11 @@ def employed(i, T, S, F, firms, M, P, bands, keys, counts, out, nout):
     else quit with the hazard (`rules.quit_layers`) for a reason
     (`rules.quit_reason`); a quit leads to another Ningbo job, home or another
     region (`rules.quit_outcome`) and carries its reason. Open quits are queued
-    for the final month's subsidy; secret quits forfeit it. Team leaders are
-    paid team_leader_wage times the firm's wage."""
+    for the final month's subsidy; secret quits forfeit it. Pay is the firm's
+    wage x (1 + tenure_wage_growth_year x months in the job / 12, up to the cap),
+    x team_leader_wage for team leaders, at least the love-job floor."""
     f = T[i].firm
-    wage = firms[f, 0]
+    wage = firms[f, 0] * (1.0 + P[E_TENURE_WAGE] * min(T[i].tenure, P[E_TENURE_WAGE_CAP]) / 12.0)
     if T[i].leader:
         wage *= P[E_LEADER_WAGE]
     if T[i].love_job:

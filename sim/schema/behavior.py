@@ -173,7 +173,8 @@ class Employers(Strict):
     `leader_min_tenure_months` months in the job become team leaders (组长) with
     probability p_team_leader_month: pay x team_leader_wage and quit hazard x
     quit_hazard.team_leader (the source's worker became a team leader in under
-    two years, issue 11).
+    two years, issue 11). Pay rises by tenure_wage_growth_year per year in the job,
+    for at most tenure_wage_cap_months months.
     """
 
     hire_max_shortfall: Annotated[float, Field(ge=0, le=1)] = 0.35  # ASSUMPTION: skill threshold of hiring
@@ -185,6 +186,10 @@ class Employers(Strict):
     leader_min_tenure_months: Annotated[int, Field(ge=1, le=600)] = 12  # ASSUMPTION ("under two years")
     p_team_leader_month: Prob = 0.01  # ASSUMPTION
     team_leader_wage: Annotated[float, Field(ge=1, le=5)] = 1.2  # ASSUMPTION
+    # ASSUMPTION: pay rises with months in the job, up to tenure_wage_cap_months (sector-wide
+    # wage growth is the market's, not this)
+    tenure_wage_growth_year: Annotated[float, Field(ge=0, le=1)] = 0.03
+    tenure_wage_cap_months: Annotated[int, Field(ge=0, le=600)] = 60
 
 
 class Brokers(Strict):

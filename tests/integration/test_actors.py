@@ -285,3 +285,11 @@ def test_team_leaders_pull_their_countys_recruits_to_their_firm():
         return got[0] / got[1]
 
     assert share(3.0) > share(0.0) + 0.1
+
+
+def test_pay_rising_with_tenure_lowers_low_wage_quits():
+    """The PRD pays a little more than Ningbo: raises with tenure close the gap for long-serving workers."""
+    over = {"places": {"prd": {"wage_yuan_month": 6000}}, "calendar": {"months": 6}}
+    flat = _runs(over | {"behavior": {"employers": {"tenure_wage_growth_year": 0.0}}})
+    rising = _runs(over | {"behavior": {"employers": {"tenure_wage_growth_year": 0.2}}})
+    assert _by_reason(rising, "quits")["low_wage"] < 0.8 * _by_reason(flat, "quits")["low_wage"]
