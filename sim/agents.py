@@ -64,6 +64,11 @@ class Broker(mesa.Agent):
         county: Home county index.
         weight: People this agent stands for (1 for listed brokers, people_per_agent
             for a promoted worker agent).
+        reach: Multiplier of the broker's recruiting capacity; grows with the
+            months their recruits stay in Ningbo jobs and shrinks with each
+            recruit who leaves early (`update`).
+        active: False once the broker has left (recruits no one).
+        placed, retained_months, failures: Running totals, in agents.
     """
 
     def __init__(self, model, bidx: int, county: int, weight: float) -> None:
@@ -71,6 +76,27 @@ class Broker(mesa.Agent):
         self.bidx = bidx
         self.county = county
         self.weight = weight
+        self.reach = 1.0
+        self.active = True
+        self.placed = 0
+        self.retained_months = 0
+        self.failures = 0
+
+    def update(self, retained: int, failures: int, u_leave: float) -> None:
+        """A month's news of this broker's recruits (agents employed in Ningbo,
+        recruits who left Ningbo early): reach += gain x retained - loss x failures,
+        per person the broker stands for, within [reach_min, reach_max]
+        (behavior.brokers, ASSUMPTION); then the broker leaves with
+        p_leave_month, or p_leave_low_reach_month at the lowest reach."""
+        mb = self.model.b.brokers
+        self.retained_months += retained
+        self.failures += failures
+        people = self.model.scale / self.weight
+        self.reach += people * (mb.reach_gain_per_retained_month * retained - mb.reach_loss_per_failure * failures)
+        self.reach = min(max(self.reach, mb.reach_min), mb.reach_max)
+        p_leave = mb.p_leave_low_reach_month if self.reach <= mb.reach_min else mb.p_leave_month
+        if u_leave < p_leave:
+            self.active = False
 
 
 def _column(name: str) -> property:

@@ -16,6 +16,7 @@ from . import headless
 from . import options as opt
 from .errors import ScenarioError, UsageError
 from .i18n import default_lang, set_lang
+from .metrics.names import BREAKDOWNS
 
 
 def _preflight():
@@ -101,7 +102,7 @@ def cmd_run(args) -> int:
     _preflight().run(args, sc)
     with tqdm(total=sc.calendar.months, desc=sc.name, unit="month", disable=args.quiet) as bar:
         res = run(sc, engine=args.engine, progress=lambda _: bar.update(1))
-    folder = write_run(res, Path(args.out), fmt=args.format, figures=not args.no_figures)
+    folder = write_run(res, Path(args.out), fmt=args.format, figures=not args.no_figures, by=args.by)
     record_run(Path(args.out), folder, res)
     print(summary_text(res))
     print(f"results: {folder}")
@@ -361,6 +362,11 @@ def parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--format", default="csv", choices=["csv", "parquet"], help="format of the small tables")
     r.add_argument("--no-figures", action="store_true", help="skip PNG figures")
+    r.add_argument(
+        "--by",
+        choices=BREAKDOWNS,
+        help="draw the retention figures by this breakdown (default: all, poor, unsupported)",
+    )
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.add_argument("--replicates", type=opt.count, default=1, help="replicates on seeds derived from the master seed")
     r.add_argument(

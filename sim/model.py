@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import mesa
 import numpy as np
+import pandas as pd
 
 from . import rules
 from .agents import Broker, Employer
@@ -147,6 +148,7 @@ class LaborModel(mesa.Model):
         self.firm_counts = np.zeros((len(f.slots), 2), np.int64)  # filled, love_filled
         held = self.table["firm"][self.table["firm"] >= 0]
         self.firm_counts[:, 0] = np.bincount(held, minlength=len(f.slots))
+        self.leader_firms = np.zeros((len(self.world.county_names), len(f.slots)), bool)
         self.employers = [Employer(self, i) for i in range(len(f.slots))]
         love = np.zeros(len(f.slots), np.int64)
         program_slots = np.where(f.market, 0, f.slots)  # love jobs are program firms' jobs (domain.md: of the 17,000)
@@ -350,6 +352,7 @@ class LaborModel(mesa.Model):
             "program_firm": (f >= 0) & ~self.world.firms.market[fs],
             "first_away": t["first_away"],
             "spell_start": np.where(t["spell"] >= 0, self.spells.rows["arrival_step"][np.maximum(t["spell"], 0)], -1),
+            "broker_id": t["broker_id"],
         }
 
     def apply_effects(self, idx: np.ndarray, effects: list[Effects]) -> tuple[dict, np.ndarray]:
@@ -365,10 +368,19 @@ class LaborModel(mesa.Model):
             if e.covered is not None:
                 covered |= e.covered
             if e.trained is not None:
-                self.table["trained"][idx[e.trained]] = True
+                self.train(idx[e.trained])
             if e.support is not None and e.marked is not None:
                 self.spells.mark_support(self.table["spell"][idx[e.marked]], e.support)
         return by_key, covered
+
+    def train(self, idx: np.ndarray) -> None:
+        """Workers `idx` are trained (for the spell): those not yet trained gain
+        behavior.employers.training_skill_gain of skill (kept to 1/100, at most 1)."""
+        t = self.table
+        new = idx[~t["trained"][idx]]
+        gain = round(self.b.employers.training_skill_gain * 100)
+        t["skill"][new] = np.minimum(np.rint(t["skill"][new] * 100) + gain, 100) / 100
+        t["trained"][idx] = True
 
     def policy_phase(self, m: Month) -> None:
         """Every policy sees the workers in a Ningbo job this month (pays, covers,
@@ -402,10 +414,20 @@ class LaborModel(mesa.Model):
         trends, seasonal demand and shocks); love-job slots are reserved only while
         a policy reserves them."""
         cap = self._capacity = self.firm_capacity(m.info.step)
+        self.leader_firms = self.team_leaders_by_county()
         love_open = any(p.reserves_love_jobs(m.info.step) for p in self.policies.values())
         for e in self.employers:
             e.capacity = int(cap[e.index])
             e.love_open = love_open
+
+    def team_leaders_by_county(self) -> np.ndarray:
+        """(counties, firms) bool: the firm has a team leader from the county (their
+        pull on the county's recruits, behavior.matching.leader_pull)."""
+        t, nf = self.table, len(self.world.firms.slots)
+        lead = np.flatnonzero(t["leader"])
+        out = np.zeros((len(self.world.county_names), nf), bool)
+        out[t["county"][lead], t["firm"][lead]] = True
+        return out
 
     def vacancies(self) -> np.ndarray:
         """(firms, 2): regular and love-job vacancies at this month's capacity."""
@@ -417,6 +439,7 @@ class LaborModel(mesa.Model):
         experienced workers become brokers. In each county, candidates who accept
         are taken in the month's broker order, up to the brokers' capacity."""
         step, t = m.info.step, self.table
+        self.broker_news(step)
         for p in self.policies.values():
             offer = p.recruiting(step)
             if offer is None:
@@ -426,10 +449,10 @@ class LaborModel(mesa.Model):
             u_cap = self.streams.monthly(f"broker_cap:{p.name}", step, max(nb, 1))[:nb]
             cap = offer.capacity_people * m.job_chance / self.scale
             b_county = np.array([b.county for b in self.brokers], np.int64)
-            b_weight = np.array([b.weight for b in self.brokers])
+            b_weight = np.array([b.weight * b.reach * b.active for b in self.brokers])
             nc = len(self.world.county_names)
-            k = np.bincount(b_county, weights=rules.stochastic_round(b_weight * cap, u_cap), minlength=nc)
-            k = k.astype(np.int64)
+            per_b = rules.stochastic_round(b_weight * cap, u_cap)
+            k = np.bincount(b_county, weights=per_b, minlength=nc).astype(np.int64)
             home = where_place(t, HOME, LOCAL)
             home = home[~m.skip[home]]
             p_acc = np.where(t["poor"][home], offer.p_accept_poor, offer.p_accept)
@@ -442,8 +465,52 @@ class LaborModel(mesa.Model):
                 in_c = by_county[bounds[c] : bounds[c + 1]]
                 top = in_c[np.argpartition(-order[in_c], k[c])[: k[c]]] if k[c] < len(in_c) else in_c
                 got.append(acc[np.sort(top)])
+                self._assign_brokers(got[-1], np.flatnonzero(b_county == c), per_b)
             m.recruits = np.concatenate(got).astype(np.int64)
             m.skip[m.recruits] = True
+
+    def _assign_brokers(self, recruits: np.ndarray, brokers: np.ndarray, per_b: np.ndarray) -> None:
+        """The county's recruits, in order, go to its brokers in turn, each up to
+        its capacity this month; each recruit carries the broker's id."""
+        bid = np.repeat(brokers, per_b[brokers])[: len(recruits)]
+        self.table["broker_id"][recruits] = bid
+        for b, n in zip(*np.unique(bid, return_counts=True), strict=True):
+            self.brokers[b].placed += int(n)
+
+    def broker_news(self, step: int) -> None:
+        """Each active broker hears how their recruits did last month: agents in
+        a Ningbo job, and recruits who left Ningbo within early_failure_months of
+        arriving (`Broker.update`)."""
+        nb = len(self.brokers)
+        if nb == 0:
+            return
+        t = self.table
+        emp = where_place(t, JOB)
+        bid = t["broker_id"][emp]
+        retained = np.bincount(bid[bid >= 0], minlength=nb)
+        sp = self.spells.rows[: self.spells.n]
+        early = (sp["broker_id"] >= 0) & (sp["exit_step"] == step - 1)
+        early &= sp["exit_step"] - sp["arrival_step"] < self.b.brokers.early_failure_months
+        failures = np.bincount(sp["broker_id"][early], minlength=nb)
+        u = self.streams.monthly("broker_leave", step, nb)
+        for b in self.brokers:
+            if b.active:
+                b.update(int(retained[b.bidx]), int(failures[b.bidx]), float(u[b.bidx]))
+
+    def broker_table(self) -> pd.DataFrame:
+        """One row per broker: id, home county, listed or promoted, active, reach,
+        placed, retained months and failures (agents)."""
+        names = self.world.county_names
+        return pd.DataFrame(
+            {
+                "broker_id": [b.bidx for b in self.brokers],
+                "county": [names[b.county] for b in self.brokers],
+                "promoted": [b.weight != 1.0 for b in self.brokers],
+                "active": [b.active for b in self.brokers],
+                "reach": [b.reach for b in self.brokers],
+            },
+            columns=["broker_id", "county", "promoted", "active", "reach"],
+        )
 
     def _promote(self, m: Month, offer) -> None:
         """Workers with enough months in Ningbo become brokers (behavior.brokers)."""
@@ -541,7 +608,11 @@ class LaborModel(mesa.Model):
         for c, code in ch.items():
             self.flow(f"arrivals_{c}", idx[channel == code])
         t["place"][idx], t["months_seeking"][idx], t["spell_months"][idx] = SEEKING, 0, 0
-        t["spell"][idx] = self.spells.open(step, t["county"][idx], t["poor"][idx], channel)
+        t["broker_id"][idx] = np.where(kind == WANT_BROKER, t["broker_id"][idx], -1)
+        ids = self.spells.open(step, t["county"][idx], t["poor"][idx], channel, t["broker_id"][idx])
+        t["spell"][idx] = ids
+        self.spells.rows["age_band"][ids] = t["age_band"][idx]
+        self.spells.rows["female"][ids] = t["female"][idx]
         t["broker"][idx] = kind == WANT_BROKER
         t["organized"][idx] = organized
         self._greet(step, idx, "on_arrival")
@@ -562,8 +633,13 @@ class LaborModel(mesa.Model):
         columns shaped (n, 1) and `vac` shaped (n, firms). `organized` is true for
         organized-transport and broker recruits. Weight = open jobs x exp(score),
         score = pairing bonus + program-firm bonus (organized) - mismatch penalty
-        x skill mismatch + wage_beta x log(wage / 5000); the first three only for
-        counties the program levers reach (pairing, hr_companies, platform).
+        x skill mismatch + wage_beta x log(wage / 5000) + leader_pull where a team
+        leader from the seeker's county works (`leader_firms`); the pairing, program-firm
+        and mismatch terms only for counties the program levers reach (pairing,
+        hr_companies, platform). A firm does not hire a seeker whose skill falls short
+        of its requirement by more than behavior.employers.hire_max_shortfall (weight
+        0); firms prefer program recruits: organized and broker recruits are matched
+        first (`seekers_in_order`).
         """
         mt, f, reach = self.b.matching, self.world.firms, self.reach
         bonus = np.where(organized, mt.organized_pairing_bonus, mt.pairing_bonus) * reach["pairing"][county]
@@ -572,7 +648,10 @@ class LaborModel(mesa.Model):
         penalty = mt.mismatch_penalty * reach["platform"][county]
         score = score - penalty * rules.skill_mismatch(skill, f.skill_required)
         score = score + mt.wage_beta * np.log(f.wage / 5000.0)
-        return vac * np.exp(score)
+        rows = self.leader_firms[np.asarray(county).reshape(-1)]
+        score = score + mt.leader_pull * rows.reshape(np.shape(county)[:-1] + (-1,))
+        hires = rules.skill_mismatch(skill, f.skill_required) <= self.b.employers.hire_max_shortfall + 1e-9
+        return vac * np.exp(score) * hires
 
     def seekers_in_order(self, step: int) -> np.ndarray:
         """Seekers in Ningbo: organized and broker recruits first, then the rest,
@@ -587,8 +666,9 @@ class LaborModel(mesa.Model):
         """Workers `idx` take jobs (love-job slots where `love`); returns those
         starting the first job of their spell (policies' `on_hire`)."""
         t = self.table
-        first = idx[self.spells.not_hired(t["spell"][idx])]
-        self.spells.hire(t["spell"][first], step)
+        new = self.spells.not_hired(t["spell"][idx])
+        first = idx[new]
+        self.spells.hire(t["spell"][first], step, firm[new])
         t["firm"][idx], t["love_job"][idx], t["tenure"][idx], t["place"][idx] = firm, love, 0, JOB
         np.add.at(self.firm_counts[:, 0], firm[~love], 1)
         np.add.at(self.firm_counts[:, 1], firm[love], 1)

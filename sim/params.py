@@ -29,8 +29,24 @@ from .schema.behavior import Behavior
     QH_MISMATCH,
     QH_WAGE_ELASTICITY,
     QH_POOR,
+    QH_LOW_MANDARIN,
+    QH_YOUNG,
+    QH_FEMALE,
+    QH_FIRST_TIME,
+    QH_LEADER,
+    P_VISIT_DEPENDANTS,
+    P_STAY_DEPENDANTS,
+    E_PROBATION,
+    E_DISMISS_MISMATCH,
+    E_DISMISS_MANDARIN,
+    E_SKILL_MONTHS,
+    E_LEADER_TENURE,
+    E_P_LEADER,
+    E_LEADER_WAGE,
+    E_TENURE_WAGE,
+    E_TENURE_WAGE_CAP,
     N_PARAMS,
-) = range(20)
+) = range(36)
 
 
 def pack_behavior(b: Behavior) -> np.ndarray:
@@ -56,6 +72,23 @@ def pack_behavior(b: Behavior) -> np.ndarray:
     p[QH_MISMATCH] = qh.skill_mismatch_per_unit
     p[QH_WAGE_ELASTICITY] = qh.outside_wage_elasticity
     p[QH_POOR] = qh.poor
+    p[QH_LOW_MANDARIN] = qh.low_mandarin
+    p[QH_YOUNG] = qh.young
+    p[QH_FEMALE] = qh.female
+    p[QH_FIRST_TIME] = qh.first_time
+    p[QH_LEADER] = qh.team_leader
+    p[P_VISIT_DEPENDANTS] = a.festival_visit_dependants
+    p[P_STAY_DEPENDANTS] = a.festival_stay_dependants
+    e = b.employers
+    p[E_PROBATION] = e.probation_months
+    p[E_DISMISS_MISMATCH] = e.p_dismiss_per_unit_mismatch
+    p[E_DISMISS_MANDARIN] = e.p_dismiss_low_mandarin
+    p[E_SKILL_MONTHS] = e.skill_growth_months
+    p[E_LEADER_TENURE] = e.leader_min_tenure_months
+    p[E_P_LEADER] = e.p_team_leader_month
+    p[E_LEADER_WAGE] = e.team_leader_wage
+    p[E_TENURE_WAGE] = e.tenure_wage_growth_year
+    p[E_TENURE_WAGE_CAP] = e.tenure_wage_cap_months
     return p
 
 

@@ -134,6 +134,23 @@ def retention_figure(
     return fig
 
 
+def retention_by_figure(
+    ret_by: pd.DataFrame, by: str, measure: str = "ningbo", people_per_agent: float = 1.0, lang: str | None = None
+):
+    """Kaplan-Meier retention, one line per value of breakdown `by` (a table of
+    `sim.metrics.breakdowns.retention_by`), with 95% bands; `n` in people."""
+    fig, ax = _new()
+    d_by = ret_by[(ret_by["by"] == by) & (ret_by["measure"] == measure)]
+    for i, (value, d) in enumerate(d_by.groupby("value", sort=True)):
+        ls, _ = STYLES[i % len(STYLES)]
+        n = t("fig.n_people", lang, n=_people(d["n"].iloc[0] * people_per_agent))
+        ax.step(d["month"], d["survival"], where="post", ls=ls, label=f"{value} ({n})")
+        ax.fill_between(d["month"], d["lo"], d["hi"], step="post", alpha=0.1)
+    what = t(f"measure.{measure}", lang)
+    finish_retention_axes(ax, measure, f"{t('fig.retention', lang, what=what)} - {by.replace('_', ' ')}", lang)
+    return fig
+
+
 def _month_axis(ax, months: list[str], lang: str | None = None) -> None:
     """Month labels on the x axis, thinned to at most 12 ticks."""
     step = max(1, len(months) // 12)
@@ -192,15 +209,20 @@ def all_figures(
     people_per_agent: float = 1.0,
     lang: str | None = None,
     scenario=None,
+    by: str | None = None,
 ) -> dict[str, object]:
-    """Every standard figure of a run, by file stem."""
+    """Every standard figure of a run, by file stem; with `by` (a breakdown of
+    `sim.metrics.breakdowns.BREAKDOWNS`) the retention figures draw one line per
+    value of that breakdown instead of the standard groups."""
+
+    def retention(measure):
+        if by:
+            return retention_by_figure(tables["retention_by"], by, measure, people_per_agent, lang)
+        return retention_figure(tables["retention"], measure, people_per_agent=people_per_agent, lang=lang)
+
     return {
-        "retention_ningbo": retention_figure(
-            tables["retention"], "ningbo", people_per_agent=people_per_agent, lang=lang
-        ),
-        "retention_first_job": retention_figure(
-            tables["retention"], "first_job", people_per_agent=people_per_agent, lang=lang
-        ),
+        "retention_ningbo": retention("ningbo"),
+        "retention_first_job": retention("first_job"),
         "flows": flows_figure(tables["monthly"], lang),
         "stocks": stocks_figure(tables["monthly"], lang),
         "budget_cumulative": budget_figure(tables["budget"], months, scenario, lang),

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .jit import kernel
+from .reasons import EVENTS, REASONS
 from .states import FESTIVAL, JOB, PLACE_LABELS
 
 FLOWS = (
@@ -32,6 +33,8 @@ FLOWS = (
     "festival_stay",
     "blocked_by_lockdown",
     "promoted_brokers",
+    "dismissals",
+    "team_leaders",
 )
 
 
@@ -41,8 +44,10 @@ class Recorder:
     def __init__(self, n_counties: int, scale: float) -> None:
         self.nc = n_counties
         self.scale = scale
-        self.counts = np.zeros((len(FLOWS), 2 * n_counties), dtype=np.int64)  # this month's flows, in agents
+        # this month's flows, in agents; then event x reason (`sim.reasons.reason_row`)
+        self.counts = np.zeros((len(FLOWS) + len(EVENTS) * len(REASONS), 2 * n_counties), dtype=np.int64)
         self.rows: list[dict] = []
+        self.reason_rows: list[tuple] = []  # (step, month, group, event, reason, agents), nonzero only
 
     def _groups(self, county, poor) -> np.ndarray:
         return np.bincount(
@@ -68,6 +73,9 @@ class Recorder:
             for fi, f in enumerate(FLOWS):
                 row[f] = float(self.counts[fi, k] * self.scale)
             self.rows.append(row)
+        by_reason = self.counts[len(FLOWS) :].reshape(len(EVENTS), len(REASONS), 2 * self.nc)
+        for ev, r, k in zip(*np.nonzero(by_reason), strict=True):
+            self.reason_rows.append((step, label, int(k), int(ev), int(r), int(by_reason[ev, r, k])))
         self.counts[:] = 0
 
     def table(self, county_names: list[str]) -> pd.DataFrame:
@@ -75,6 +83,27 @@ class Recorder:
         df = pd.DataFrame(self.rows)
         df["county"] = [county_names[c] for c in df["county"]]
         return df
+
+    def reason_table(self, county_names: list[str]) -> pd.DataFrame:
+        """Tidy flows by reason: one row per (month, county, poor, event, reason)
+        that happened, with `people`. Events: `sim.reasons.EVENTS`; reasons:
+        `sim.reasons.REASONS`."""
+        cols = ["step", "month", "county", "poor", "event", "reason", "people"]
+        if not self.reason_rows:
+            return pd.DataFrame(columns=cols)
+        step, month, k, ev, r, n = (np.array(c) for c in zip(*self.reason_rows, strict=True))
+        return pd.DataFrame(
+            {
+                "step": step,
+                "month": month,
+                "county": np.array(county_names, dtype=object)[k // 2],
+                "poor": (k % 2).astype(bool),
+                "event": np.array(EVENTS, dtype=object)[ev],
+                "reason": np.array(REASONS, dtype=object)[r],
+                "people": n * self.scale,
+            },
+            columns=cols,
+        )
 
 
 @kernel

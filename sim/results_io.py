@@ -20,7 +20,17 @@ if TYPE_CHECKING:
 
     from .runner import RunResult
 
-SMALL_TABLES = ("monthly", "retention", "budget", "targets", "market")
+SMALL_TABLES = (
+    "monthly",
+    "retention",
+    "budget",
+    "targets",
+    "market",
+    "flows_by_reason",
+    "recruitment_chains",
+    "retention_by",
+    "flows_by",
+)
 
 
 def git_commit() -> str:
@@ -56,8 +66,9 @@ def manifest(res: RunResult) -> dict:
     )
 
 
-def write_run(res: RunResult, out_root: Path, fmt: str = "csv", figures: bool = True) -> Path:
-    """Write tables, metrics, manifest and figures to out_root/<scenario>/<run-id>/."""
+def write_run(res: RunResult, out_root: Path, fmt: str = "csv", figures: bool = True, by: str | None = None) -> Path:
+    """Write tables, metrics, manifest and figures to out_root/<scenario>/<run-id>/
+    (retention figures by breakdown `by` if given)."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     with Staged(Path(out_root) / res.scenario.name, f"{stamp}-s{res.seed}-{scenario_hash(res)}") as tmp:
         write_tables(tmp, {k: res.tables[k] for k in SMALL_TABLES}, fmt)
@@ -67,7 +78,7 @@ def write_run(res: RunResult, out_root: Path, fmt: str = "csv", figures: bool = 
             from .plotting import all_figures  # matplotlib only when figures are drawn
 
             ppa = res.scenario.population.people_per_agent
-            save_figures(tmp / "figures", all_figures(res.tables, res.months, ppa, scenario=res.scenario))
+            save_figures(tmp / "figures", all_figures(res.tables, res.months, ppa, scenario=res.scenario, by=by))
         (tmp / "manifest.json").write_text(json_text(manifest(res)), encoding="utf-8")
     return tmp.final
 

@@ -21,12 +21,14 @@ from .params import (
     P_NEXT_JOB,
     P_RETURN_HOME,
     QH_BROKER,
+    QH_LOW_MANDARIN,
     QH_MISMATCH,
     QH_POOR,
     QH_TRAINING,
     QH_TRAINING_MONTHS,
     QH_WAGE_ELASTICITY,
 )
+from .reasons import R_LANGUAGE, R_LOW_WAGE, R_MISMATCH, R_NONE, R_PERSONAL, R_SUBSIDY_ENDED
 from .schema.behavior import Departure
 
 # Quit outcomes
@@ -51,8 +53,10 @@ def base_quit_hazard(tenure_month, bands):
 
 
 @rule
-def quit_hazard(tenure_month, trained, broker, policy_mult, mismatch, wage_ratio, poor, P, bands):
-    """Monthly quit hazard of one employed worker.
+def quit_layers(
+    tenure_month, trained, broker, policy_mult, mismatch, wage_ratio, poor, low_mandarin, personal, P, bands
+):
+    """The monthly quit hazard of one employed worker, in layers for its reasons.
 
     Rule: base hazard by tenure, times
       - `training` during the first `training_months` months if trained,
@@ -61,20 +65,62 @@ def quit_hazard(tenure_month, trained, broker, policy_mult, mismatch, wage_ratio
         coverage, subsidy paid, the cliff after the last payment, ...),
       - (1 + skill_mismatch_per_unit * mismatch): skills that do not fit the job,
       - wage_ratio ** outside_wage_elasticity, wage_ratio = outside wage / own wage,
-      - `poor` for registered-poor workers.
-    Clipped to [0, 1].
+      - `poor` for registered-poor workers,
+      - `low_mandarin` if the worker speaks little Mandarin,
+      - `personal`: the worker's own multiplier (`personal_quit_mult`).
+    Returns (h0, wage, mismatch, policy, language): h0 is the hazard with every
+    factor that lowers it and the personal ones; each other factor, where it
+    raises the hazard, multiplies on top of it in that order (1 where it does
+    not). Their product, clipped to [0, 1], is the hazard (`quit_hazard`).
     """
     h = base_quit_hazard(tenure_month, bands)
     if trained and tenure_month <= P[QH_TRAINING_MONTHS]:
         h *= P[QH_TRAINING]
     if broker:
         h *= P[QH_BROKER]
-    h *= policy_mult
-    h *= 1.0 + P[QH_MISMATCH] * mismatch
-    h *= wage_ratio ** P[QH_WAGE_ELASTICITY]
     if poor:
         h *= P[QH_POOR]
-    return min(max(h, 0.0), 1.0)
+    h *= personal
+    f_wage = wage_ratio ** P[QH_WAGE_ELASTICITY]
+    f_mismatch = 1.0 + P[QH_MISMATCH] * mismatch
+    f_language = P[QH_LOW_MANDARIN] if low_mandarin else 1.0
+    h *= min(f_wage, 1.0) * min(f_mismatch, 1.0) * min(policy_mult, 1.0) * min(f_language, 1.0)
+    return h, max(f_wage, 1.0), max(f_mismatch, 1.0), max(policy_mult, 1.0), max(f_language, 1.0)
+
+
+@rule
+def quit_hazard(tenure_month, trained, broker, policy_mult, mismatch, wage_ratio, poor, P, bands):
+    """Monthly quit hazard of one employed worker of no personal traits
+    (`quit_layers` multiplied out, clipped to [0, 1])."""
+    h0, f1, f2, f3, f4 = quit_layers(
+        tenure_month, trained, broker, policy_mult, mismatch, wage_ratio, poor, False, 1.0, P, bands
+    )
+    return min(max(h0 * f1 * f2 * f3 * f4, 0.0), 1.0)
+
+
+@rule
+def quit_reason(u, h0, f_wage, f_mismatch, f_policy, f_language):
+    """Whether a uniform `u` quits under the layered hazard (`quit_layers`) and
+    why: R_NONE (stays) when u is above the whole hazard; R_PERSONAL when below
+    h0; else the reason of the first layer that reaches above u (low wage,
+    mismatch, subsidy ended, language). So each factor that raises the hazard
+    accounts for the quits it adds."""
+    h = min(h0, 1.0)
+    if u < h:
+        return R_PERSONAL
+    h = min(h * f_wage, 1.0)
+    if u < h:
+        return R_LOW_WAGE
+    h = min(h * f_mismatch, 1.0)
+    if u < h:
+        return R_MISMATCH
+    h = min(h * f_policy, 1.0)
+    if u < h:
+        return R_SUBSIDY_ENDED
+    h = min(h * f_language, 1.0)
+    if u < h:
+        return R_LANGUAGE
+    return R_NONE
 
 
 def skill_mismatch(skill, required):
@@ -194,6 +240,15 @@ def subsidy_hazard(value, cliff_drop, wage, per_wage, cliff_per_wage):
     if value > 0.0:
         return math.exp(-per_wage * value / max(wage, 1.0))
     return 1.0 + cliff_per_wage * cliff_drop / max(wage, 1.0)
+
+
+@rule
+def family_stay(u, mult, P):
+    """A festival visitor with dependants at home, whose draw `u` fell past going
+    back and staying (`festival_decision`), stays home anyway when u is below
+    back + stay x mult: the extra stays that dependants cause (reason "family")."""
+    return u < P[P_FESTIVAL_BACK] + min(P[P_FESTIVAL_STAY] * mult, 1.0 - P[P_FESTIVAL_BACK])
+
 
 
 def stochastic_round(x, u):

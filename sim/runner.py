@@ -5,10 +5,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from .engines import ENGINES
 from .market import market_metrics
+from .metrics.breakdowns import flows_by, retention_by, spell_groups
+from .metrics.chains import chain_table
 from .metrics.retention import retention_table
 from .metrics.summary import compare_targets, headline
 from .metrics.targets import scoring_plan, twin_metrics
@@ -76,4 +79,13 @@ def collect(model, wall: float) -> RunResult:
     targets = compare_targets(metrics, wanted)
     tables = {"monthly": monthly, "spells": spells, "retention": ret, "budget": budget, "targets": targets}
     tables["market"] = market
+    tables["flows_by_reason"] = model.recorder.reason_table(names)
+    paid = [p.paid_by_broker for p in model.policies.values() if hasattr(p, "paid_by_broker")]
+    paid_by_broker = np.zeros(max([len(x) for x in paid], default=0))
+    for x in paid:
+        paid_by_broker[: len(x)] += x
+    tables["recruitment_chains"] = chain_table(spells, model.broker_table(), paid_by_broker, len(months), model.scale)
+    groups = spell_groups(spells, model.world, model.scale)
+    tables["retention_by"] = retention_by(spells, groups, months)
+    tables["flows_by"] = flows_by(spells, groups, months, model.scale)
     return RunResult(model.sc, model.seed, model.engine, wall, model.n_workers, months, tables, metrics)

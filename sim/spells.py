@@ -6,11 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .reasons import REASONS
+
 # Arrival channels
 CHANNELS = ("own", "organized", "broker", "from_prd")
 # Exit reasons
 EXITS = ("open", "return_home", "other_region", "gave_up_search", "festival_stay")
-SUPPORT_FLAGS = ("trained", "liaison", "subsidy", "love_job")
+SUPPORT_FLAGS = ("trained", "liaison", "subsidy", "love_job", "housed")
 
 
 SPELL_DTYPE = np.dtype(
@@ -24,6 +26,12 @@ SPELL_DTYPE = np.dtype(
         ("channel", np.int8),
         ("exit_reason", np.int8),
         ("supported", np.uint8),  # bit i: SUPPORT_FLAGS[i]
+        ("job_end_reason", np.uint8),  # sim.reasons code: why the first job ended (0: running or none)
+        ("exit_cause", np.uint8),  # sim.reasons code: why the worker left Ningbo (0: still there)
+        ("broker_id", np.int32),  # broker who placed the worker (-1: none)
+        ("first_firm", np.int32),  # employer of the first job (-1: none yet)
+        ("age_band", np.uint8),  # the worker's (sim.table)
+        ("female", np.bool_),
     ],
     align=True,
 )
@@ -44,7 +52,7 @@ class SpellLog:
         new[: self.n] = self.rows[: self.n]
         self.rows = new
 
-    def open(self, step: int, county: np.ndarray, poor: np.ndarray, channel: np.ndarray) -> np.ndarray:
+    def open(self, step: int, county: np.ndarray, poor: np.ndarray, channel: np.ndarray, broker_id=None) -> np.ndarray:
         """Start spells for these arrivals; returns their ids."""
         m = len(county)
         self._grow(m)
@@ -55,17 +63,21 @@ class SpellLog:
         r["poor"] = poor
         r["channel"] = channel
         r["hire_step"] = r["job_end_step"] = r["exit_step"] = -1
-        r["exit_reason"] = r["supported"] = 0
+        r["exit_reason"] = r["supported"] = r["job_end_reason"] = r["exit_cause"] = 0
+        r["broker_id"] = -1 if broker_id is None else broker_id
+        r["first_firm"] = -1
         self.n += m
         return ids
 
-    def hire(self, ids: np.ndarray, step: int) -> None:
-        """Mark the start of the spell's first job, if not already hired."""
+    def hire(self, ids: np.ndarray, step: int, firm: np.ndarray | None = None) -> None:
+        """Mark the start of the spell's first job (at `firm`), if not already hired."""
         ids = np.asarray(ids, dtype=np.int64)
-        ids = ids[ids >= 0]
+        keep = ids >= 0
         col = self.rows["hire_step"]
-        ids = ids[col[ids] < 0]
-        col[ids] = step
+        keep[keep] &= col[ids[keep]] < 0
+        col[ids[keep]] = step
+        if firm is not None:
+            self.rows["first_firm"][ids[keep]] = np.asarray(firm)[keep]
 
     def not_hired(self, ids: np.ndarray) -> np.ndarray:
         """Mask: spells (ids >= 0) that have not had a job yet."""
@@ -97,6 +109,12 @@ class SpellLog:
                 "exit_reason": pd.Categorical.from_codes(c["exit_reason"], EXITS)
                 if self.n
                 else pd.Categorical([], categories=EXITS),
+                "job_end_reason": _reasons(c["job_end_reason"]),
+                "exit_cause": _reasons(c["exit_cause"]),
+                "broker_id": c["broker_id"],
+                "first_firm": c["first_firm"],
+                "age_band": c["age_band"],
+                "female": c["female"],
             }
         )
         for i, f in enumerate(SUPPORT_FLAGS):
@@ -104,3 +122,8 @@ class SpellLog:
         df["broker"] = df["channel"] == "broker"
         df["unsupported"] = ~(df[list(SUPPORT_FLAGS)].any(axis=1) | df["broker"])
         return df
+
+
+def _reasons(codes: np.ndarray) -> pd.Categorical:
+    """Reason codes as names (`sim.reasons.REASONS`; "none" while running)."""
+    return pd.Categorical.from_codes(codes.astype(np.int64), REASONS)

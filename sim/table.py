@@ -3,7 +3,7 @@
 Both engines keep their workers here. The `arrays` engine passes the whole
 table to compiled kernels; a Mesa `Worker` agent of the `agents` engine is a
 view on its own row (`sim.agents.Worker`), so the two engines cannot disagree
-on what a worker is. About 40 bytes per worker.
+on what a worker is. 48 bytes per worker.
 """
 
 from __future__ import annotations
@@ -35,6 +35,16 @@ WORKER_DTYPE = np.dtype(
         ("organized", np.bool_),  # came by organized transport (this spell)
         ("is_broker", np.bool_),  # promoted to broker
         ("first_away", np.int16),  # step first seen away from home (-2: before the run, -1: never)
+        # issue 11 (appended): why the last move, who the worker is, who placed them
+        ("reason", np.uint8),  # sim.reasons code of the last quit, dismissal or return
+        ("age_band", np.uint8),  # 0: 16-24, 1: 25-34, 2: 35-44, 3: 45+
+        ("female", np.bool_),
+        ("education", np.uint8),  # 0: primary or less, 1: junior middle, 2: senior or more
+        ("low_mandarin", np.bool_),  # speaks little Mandarin
+        ("dependants", np.bool_),  # children or elders at home
+        ("first_time", np.bool_),  # never worked away from home before this trip (any destination)
+        ("leader", np.bool_),  # team leader (组长) in the current job
+        ("broker_id", np.int32),  # broker who placed the worker this spell (-1: none)
     ],
     align=True,
 )
@@ -46,6 +56,10 @@ def new_table(cols: dict[str, np.ndarray]) -> np.ndarray:
     t = np.zeros(n, dtype=WORKER_DTYPE)
     for name in ("county", "poor", "skill", "place", "firm", "tenure"):
         t[name] = cols[name]
+    for name in ("age_band", "female", "education", "low_mandarin", "dependants", "first_time"):
+        if name in cols:
+            t[name] = cols[name]
+    t["broker_id"] = -1
     t["spell_months"] = t["tenure"]
     t["prior_spells"] = t["firm"] >= 0
     t["festival_from"] = -1

@@ -17,9 +17,20 @@ spell and its firm's counters) and in how matching walks the seekers.
 
 from __future__ import annotations
 
+import math
+
 from . import rules
 from .jit import kernel, rule
 from .params import (
+    E_DISMISS_MANDARIN,
+    E_DISMISS_MISMATCH,
+    E_LEADER_TENURE,
+    E_LEADER_WAGE,
+    E_P_LEADER,
+    E_PROBATION,
+    E_SKILL_MONTHS,
+    E_TENURE_WAGE,
+    E_TENURE_WAGE_CAP,
     M_FESTIVAL,
     M_LOVE_FLOOR,
     M_N_COUNTIES,
@@ -35,6 +46,26 @@ from .params import (
     P_PRD_HOME,
     P_PRD_TO_NINGBO,
     P_SECRET,
+    P_STAY_DEPENDANTS,
+    P_VISIT_DEPENDANTS,
+    QH_FEMALE,
+    QH_FIRST_TIME,
+    QH_LEADER,
+    QH_YOUNG,
+)
+from .reasons import (
+    EV_DISMISSAL,
+    EV_QUIT,
+    EV_RETURN_HOME,
+    EV_TO_OTHER,
+    R_DISMISSED,
+    R_FAMILY,
+    R_FESTIVAL_STAY,
+    R_GAVE_UP,
+    R_LANGUAGE,
+    R_MISMATCH,
+    R_NONE,
+    reason_row,
 )
 from .recorder import FLOWS
 from .spells import EXITS
@@ -55,9 +86,11 @@ DRAWS = (
     "other",
     "festival",
     "festival_visit",
+    "dismiss",
+    "team_leader",
 )
 (D_LOCAL, D_DEPART, D_DEST, D_TRAVEL, D_GIVE_UP, D_QUIT, D_SECRET, D_QUIT_OUTCOME, D_PRD, D_OTHER, D_FESTIVAL,
- D_FESTIVAL_VISIT) = range(len(DRAWS))  # fmt: skip
+ D_FESTIVAL_VISIT, D_DISMISS, D_LEADER) = range(len(DRAWS))  # fmt: skip
 
 # Why a worker is queued for travel (to Ningbo, or WANT_PRD: to the PRD but blocked by a lockdown)
 WANT_NEW, WANT_BACK, WANT_BROKER, WANT_FROM_PRD, WANT_PRD = 0, 1, 2, 3, 4
@@ -74,6 +107,9 @@ F_FESTIVAL_VISITS = FLOWS.index("festival_visits")
 F_FESTIVAL_BACK = FLOWS.index("festival_back")
 F_FESTIVAL_STAY = FLOWS.index("festival_stay")
 F_BLOCKED = FLOWS.index("blocked_by_lockdown")
+F_DISMISSALS = FLOWS.index("dismissals")
+F_TEAM_LEADERS = FLOWS.index("team_leaders")
+N_FLOWS = len(FLOWS)
 
 X_RETURN_HOME = EXITS.index("return_home")
 X_OTHER = EXITS.index("other_region")
@@ -98,30 +134,45 @@ def leave_job(i, T, F):
     T[i].firm = -1
     T[i].love_job = False
     T[i].tenure = 0
+    T[i].leader = False
 
 
 @rule
-def end_first_job(s, step, S):
-    """Mark the end of spell `s`'s first job, if it had begun and not ended."""
+def end_first_job(s, step, cause, S):
+    """Mark the end of spell `s`'s first job, and why (`cause`, a sim.reasons code),
+    if it had begun and not ended."""
     if s >= 0 and S[s].job_end_step < 0 and S[s].hire_step >= 0:
         S[s].job_end_step = step
+        S[s].job_end_reason = cause
 
 
 @rule
-def close_spell(s, step, reason, S):
-    """End spell `s` (the worker left Ningbo): first job ends too if it was running."""
+def close_spell(s, step, reason, cause, S):
+    """End spell `s` (the worker left Ningbo, to `reason`: a sim.spells.EXITS code,
+    because of `cause`: a sim.reasons code): first job ends too if it was running."""
     if s < 0:
         return
-    end_first_job(s, step, S)
+    end_first_job(s, step, cause, S)
     S[s].exit_step = step
     S[s].exit_reason = reason
+    S[s].exit_cause = cause
 
 
 @rule
-def leave_ningbo(i, place, reason, step, T, S, F):
-    """End the Ningbo spell and go to `place`; spell flags are cleared."""
+def count_reason(counts, event, cause, g):
+    """Count one `event` (sim.reasons.EVENTS) for `cause` in group g."""
+    counts[reason_row(N_FLOWS, event, cause), g] += 1
+
+
+@rule
+def leave_ningbo(i, place, reason, cause, step, T, S, F):
+    """End the Ningbo spell and go to `place` (`reason`: where to, `cause`: why);
+    spell flags are cleared; the worker has now been away at least once."""
     leave_job(i, T, F)
-    close_spell(T[i].spell, step, reason, S)
+    close_spell(T[i].spell, step, reason, cause, S)
+    T[i].reason = cause
+    T[i].first_time = False
+    T[i].broker_id = -1
     T[i].place = place
     T[i].spell = -1
     T[i].spell_months = 0
@@ -155,6 +206,19 @@ def quit_openly(out, nout, i, T):
 
 # ---- the calendar --------------------------------------------------------------------
 @rule
+def on_the_job(i, T, P, keys, counts):
+    """A month in the job: skill grows by 0.01 every skill_growth_months months of
+    tenure (kept to 1/100); with leader_min_tenure_months or more, a worker becomes
+    team leader with probability p_team_leader_month (behavior.employers)."""
+    ten = T[i].tenure
+    if ten % int(P[E_SKILL_MONTHS]) == 0:
+        T[i].skill = min(100.0, math.floor(T[i].skill * 100.0 + 0.5) + 1.0) / 100.0
+    if not T[i].leader and ten >= P[E_LEADER_TENURE] and uniform(keys[D_LEADER], i) < P[E_P_LEADER]:
+        T[i].leader = True
+        counts[F_TEAM_LEADERS, T[i].county * 2 + T[i].poor] += 1
+
+
+@rule
 def calendar_row(i, T, M, P, keys, counts):
     """Tenure grows in a job; a seeker's spell grows; the first month seen away from
     home is noted (`first_away`: first-time migrants). In the festival month a worker
@@ -166,10 +230,12 @@ def calendar_row(i, T, M, P, keys, counts):
     if place == JOB:
         T[i].tenure += 1
         T[i].spell_months += 1
+        on_the_job(i, T, P, keys, counts)
     elif place == SEEKING:
         T[i].spell_months += 1
     if M[M_FESTIVAL] > 0 and (place == JOB or place == PRD or place == OTHER):
-        if uniform(keys[D_FESTIVAL_VISIT], i) < P[P_FESTIVAL_VISIT]:
+        p_visit = P[P_FESTIVAL_VISIT] * (P[P_VISIT_DEPENDANTS] if T[i].dependants else 1.0)
+        if uniform(keys[D_FESTIVAL_VISIT], i) < p_visit:
             T[i].festival_from = place
             T[i].place = FESTIVAL
             T[i].visit_step = int(M[M_STEP])
@@ -232,40 +298,96 @@ def seeking(i, T, S, F, M, P, keys, counts):
         g = T[i].county * 2 + T[i].poor
         counts[F_GAVE_UP, g] += 1
         counts[F_RETURN_HOME, g] += 1
-        leave_ningbo(i, HOME, X_GAVE_UP, int(M[M_STEP]), T, S, F)
+        count_reason(counts, EV_RETURN_HOME, R_GAVE_UP, g)
+        leave_ningbo(i, HOME, X_GAVE_UP, R_GAVE_UP, int(M[M_STEP]), T, S, F)
+
+
+@rule
+def personal_quit_mult(i, T, P):
+    """The worker's own quit multiplier: young (age band 16-24), female, on the
+    first trip away, team leader (behavior.quit_hazard)."""
+    m = 1.0
+    if T[i].age_band == 0:
+        m *= P[QH_YOUNG]
+    if T[i].female:
+        m *= P[QH_FEMALE]
+    if T[i].first_time:
+        m *= P[QH_FIRST_TIME]
+    if T[i].leader:
+        m *= P[QH_LEADER]
+    return m
+
+
+@rule
+def dismissed(i, mismatch, T, S, F, M, P, keys, counts):
+    """In probation (tenure <= probation_months) the employer lets the worker go with
+    probability p_dismiss_per_unit_mismatch * mismatch + p_dismiss_low_mandarin if
+    the worker speaks little Mandarin; the dismissed look for another Ningbo job.
+    The dismissal's reason is the part of the probability the draw falls in
+    (mismatch first, then language). Returns whether the worker was let go."""
+    if T[i].tenure > P[E_PROBATION]:
+        return False
+    p_mis = P[E_DISMISS_MISMATCH] * mismatch
+    p = p_mis + (P[E_DISMISS_MANDARIN] if T[i].low_mandarin else 0.0)
+    u = uniform(keys[D_DISMISS], i)
+    if u >= p:
+        return False
+    g = T[i].county * 2 + T[i].poor
+    counts[F_DISMISSALS, g] += 1
+    count_reason(counts, EV_DISMISSAL, R_MISMATCH if u < p_mis else R_LANGUAGE, g)
+    end_first_job(T[i].spell, int(M[M_STEP]), R_DISMISSED, S)
+    leave_job(i, T, F)
+    T[i].reason = R_DISMISSED
+    T[i].place = SEEKING
+    T[i].months_seeking = 0
+    return True
 
 
 @rule
 def employed(i, T, S, F, firms, M, P, bands, keys, counts, out, nout):
-    """Employed: quit with the hazard (`rules.quit_hazard`); a quit leads to another
-    Ningbo job, home or another region (`rules.quit_outcome`). Open quits are
-    queued for the final month's subsidy; secret quits forfeit it."""
+    """Employed: in probation the employer may let the worker go (`dismissed`);
+    else quit with the hazard (`rules.quit_layers`) for a reason
+    (`rules.quit_reason`); a quit leads to another Ningbo job, home or another
+    region (`rules.quit_outcome`) and carries its reason. Open quits are queued
+    for the final month's subsidy; secret quits forfeit it. Pay is the firm's
+    wage x (1 + tenure_wage_growth_year x months in the job / 12, up to the cap),
+    x team_leader_wage for team leaders, at least the love-job floor."""
     f = T[i].firm
-    wage = firms[f, 0]
+    wage = firms[f, 0] * (1.0 + P[E_TENURE_WAGE] * min(T[i].tenure, P[E_TENURE_WAGE_CAP]) / 12.0)
+    if T[i].leader:
+        wage *= P[E_LEADER_WAGE]
     if T[i].love_job:
         wage = max(wage, M[M_LOVE_FLOOR])
-    h = rules.quit_hazard(
+    mismatch = max(0.0, firms[f, 1] - T[i].skill)
+    if dismissed(i, mismatch, T, S, F, M, P, keys, counts):
+        return
+    h0, f_wage, f_mis, f_pol, f_lang = rules.quit_layers(
         T[i].tenure,
         T[i].trained,
         T[i].broker,
         T[i].hazard_mult,
-        max(0.0, firms[f, 1] - T[i].skill),
+        mismatch,
         M[M_PRD_WAGE] / wage,
         T[i].poor,
+        T[i].low_mandarin,
+        personal_quit_mult(i, T, P),
         P,
         bands,
     )
-    if uniform(keys[D_QUIT], i) >= h:
+    why = rules.quit_reason(uniform(keys[D_QUIT], i), h0, f_wage, f_mis, f_pol, f_lang)
+    if why == R_NONE:
         return
     step = int(M[M_STEP])
     g = T[i].county * 2 + T[i].poor
     counts[F_QUITS, g] += 1
+    count_reason(counts, EV_QUIT, why, g)
+    T[i].reason = why
     outcome = rules.quit_outcome(uniform(keys[D_QUIT_OUTCOME], i), T[i].liaison, P)
     if uniform(keys[D_SECRET], i) < P[P_SECRET]:
         counts[F_SECRET_QUITS, g] += 1
     else:
         quit_openly(out, nout, i, T)
-    end_first_job(T[i].spell, step, S)
+    end_first_job(T[i].spell, step, why, S)
     if outcome == rules.NEXT_NINGBO_JOB:
         counts[F_JOB_CHANGES, g] += 1
         leave_job(i, T, F)
@@ -273,10 +395,12 @@ def employed(i, T, S, F, firms, M, P, bands, keys, counts, out, nout):
         T[i].months_seeking = 0
     elif outcome == rules.RETURN_HOME:
         counts[F_RETURN_HOME, g] += 1
-        leave_ningbo(i, HOME, X_RETURN_HOME, step, T, S, F)
+        count_reason(counts, EV_RETURN_HOME, why, g)
+        leave_ningbo(i, HOME, X_RETURN_HOME, why, step, T, S, F)
     else:
         counts[F_TO_OTHER, g] += 1
-        leave_ningbo(i, OTHER, X_OTHER, step, T, S, F)
+        count_reason(counts, EV_TO_OTHER, why, g)
+        leave_ningbo(i, OTHER, X_OTHER, why, step, T, S, F)
 
 
 @rule
@@ -285,6 +409,7 @@ def in_prd(i, T, P, keys, out, nout):
     u = uniform(keys[D_PRD], i)
     if u < P[P_PRD_HOME]:
         T[i].place = HOME
+        T[i].first_time = False
     elif u < P[P_PRD_HOME] + P[P_PRD_TO_NINGBO]:
         want_ningbo(out, nout, i, WANT_FROM_PRD)
 
@@ -294,17 +419,23 @@ def in_other_region(i, T, P, keys):
     """In another region: come home with a small monthly probability."""
     if uniform(keys[D_OTHER], i) < P[P_OTHER_HOME]:
         T[i].place = HOME
+        T[i].first_time = False
 
 
 @rule
 def on_festival_visit(i, T, S, F, M, P, keys, counts, out, nout):
     """Home for the Spring Festival (from the month after the visit): go back
     (to the job: queued for travel; elsewhere: on one's own if travel is open),
-    stay home for good, or wait (`rules.festival_decision`)."""
+    stay home for good, or wait (`rules.festival_decision`); a worker with
+    dependants at home stays more often (`rules.family_stay`: reason "family")."""
     step = int(M[M_STEP])
     if T[i].visit_step >= step:
         return
-    d = rules.festival_decision(uniform(keys[D_FESTIVAL], i), P)
+    u = uniform(keys[D_FESTIVAL], i)
+    d = rules.festival_decision(u, P)
+    cause = R_FESTIVAL_STAY
+    if d == rules.FESTIVAL_WAIT and T[i].dependants and rules.family_stay(u, P[P_STAY_DEPENDANTS], P):
+        d, cause = rules.FESTIVAL_STAY, R_FAMILY
     g = T[i].county * 2 + T[i].poor
     if d == rules.FESTIVAL_BACK:
         if T[i].festival_from == JOB:
@@ -318,7 +449,10 @@ def on_festival_visit(i, T, S, F, M, P, keys, counts, out, nout):
         counts[F_FESTIVAL_STAY, g] += 1
         if T[i].festival_from == JOB:
             counts[F_RETURN_HOME, g] += 1
-            leave_ningbo(i, HOME, X_FESTIVAL_STAY, step, T, S, F)
+            count_reason(counts, EV_RETURN_HOME, cause, g)
+            leave_ningbo(i, HOME, X_FESTIVAL_STAY, cause, step, T, S, F)
+        T[i].reason = cause
+        T[i].first_time = False
         T[i].place = HOME
 
 

@@ -88,14 +88,15 @@ def build_world(sc: Scenario, streams: Streams) -> WorldSpec:
 
 
 def initial_workers(sc: Scenario, world: WorldSpec, streams: Streams) -> dict[str, np.ndarray]:
-    """The pool at the start month as columns: county, poor, skill, place, firm, tenure.
+    """The pool at the start month as columns: county, poor, skill, place, firm,
+    tenure, and who they are (`worker_attributes`).
 
     Rule: each county contributes population * mobile_pool_share / people_per_agent
     agents; registered-poor status by the county's poor_share; skill ~ Normal
-    (skill_mean + poor_skill_shift if poor, skill_sd) clipped to [0, 1] and kept
-    to 1/100; place by `initial_places`. Workers initially in Ningbo were placed by
-    the pairings (`place_by_pairing`) and have the tenure of a steady inflow under
-    the base quit hazard (`steady_tenure`).
+    (skill_mean + poor_skill_shift if poor, skill_sd) + the education band's
+    shift, clipped to [0, 1] and kept to 1/100; place by `initial_places`. Workers
+    initially in Ningbo were placed by the pairings (`place_by_pairing`) and have
+    the tenure of a steady inflow under the base quit hazard (`steady_tenure`).
     """
     rng = streams["init_workers"]
     b = sc.behavior
@@ -111,7 +112,9 @@ def initial_workers(sc: Scenario, world: WorldSpec, streams: Streams) -> dict[st
     county = np.repeat(np.arange(len(n_by)), n_by).astype(np.int8)
     poor_share = np.array([c.poor_share for c in sc.places.counties.values()])
     poor = rng.random(n) < poor_share[county]
-    skill = np.round(np.clip(rng.normal(b.skill_mean + b.poor_skill_shift * poor, b.skill_sd), 0.0, 1.0), 2)
+    who = worker_attributes(sc, county, poor, streams)
+    shift = np.asarray(b.workers.education_skill_shift)[who["education"]]
+    skill = np.round(np.clip(rng.normal(b.skill_mean + b.poor_skill_shift * poor, b.skill_sd) + shift, 0.0, 1.0), 2)
     shares = sc.population.initial_places
     codes = {"home": HOME, "local": LOCAL, "ningbo": JOB, "prd": PRD}
     labels = list(shares)
@@ -125,7 +128,8 @@ def initial_workers(sc: Scenario, world: WorldSpec, streams: Streams) -> dict[st
     tenure_pdf = steady_tenure(b)
     drawn = 1 + np.searchsorted(np.cumsum(tenure_pdf), streams["init_tenure"].random(n) * tenure_pdf.sum())
     tenure = np.where(firm >= 0, np.minimum(drawn, len(tenure_pdf)), 0).astype(np.int16)
-    return {"county": county, "poor": poor, "skill": skill, "place": place, "firm": firm, "tenure": tenure}
+    who["first_time"] &= (place == HOME) | (place == LOCAL)  # the others are away now
+    return {"county": county, "poor": poor, "skill": skill, "place": place, "firm": firm, "tenure": tenure} | who
 
 
 def set_poor_in_ningbo(sc: Scenario, world: WorldSpec, county, poor, place, rng) -> None:
@@ -183,3 +187,39 @@ def steady_tenure(b, max_months: int = 120) -> np.ndarray:
     band = np.searchsorted(starts, k, side="right") - 1
     h = np.array([qh[starts[i]] for i in band])
     return np.concatenate([[1.0], np.cumprod(1.0 - h)[:-1]])
+
+
+def _pick(u: np.ndarray, shares) -> np.ndarray:
+    """Category index of each uniform `u` under `shares` (summing to 1)."""
+    cum = np.cumsum(shares)
+    return np.minimum(np.searchsorted(cum, u, side="right"), len(cum) - 1).astype(np.uint8)
+
+
+def worker_attributes(sc: Scenario, county: np.ndarray, poor: np.ndarray, streams: Streams) -> dict[str, np.ndarray]:
+    """Who each worker is (behavior.workers, ASSUMPTION shares): age band, gender,
+    education (registered-poor workers by poor_education_shares), little Mandarin
+    (the county's share, plus low_mandarin_poor_extra if registered poor),
+    dependants at home, first time away. Drawn from their own stream so the
+    other initial draws do not move."""
+    wk, n = sc.behavior.workers, len(county)
+    u = streams["init_attributes"].random((6, n))
+    names = list(sc.places.counties)
+    unknown = sorted(set(wk.low_mandarin_share_by_county) - set(names))
+    if unknown:
+        raise ScenarioError(
+            sc.name,
+            "behavior.workers.low_mandarin_share_by_county",
+            unknown[0],
+            f"a county of places.counties ({', '.join(names)})",
+        )
+    low_m = np.array([wk.low_mandarin_share_by_county.get(c, wk.low_mandarin_share) for c in names])
+    p_low = np.minimum(low_m[county] + wk.low_mandarin_poor_extra * poor, 1.0)
+    education = np.where(poor, _pick(u[2], wk.poor_education_shares), _pick(u[2], wk.education_shares))
+    return {
+        "age_band": _pick(u[0], wk.age_band_shares),
+        "female": u[1] < wk.female_share,
+        "education": education.astype(np.uint8),
+        "low_mandarin": u[3] < p_low,
+        "dependants": u[4] < wk.dependants_share,
+        "first_time": u[5] < wk.first_time_share,
+    }

@@ -151,7 +151,7 @@ class DashboardModel(AgentsModel):
     def history(self, county: str | None = None) -> pd.DataFrame:
         """Months (t: 0 = start, k = end of the k-th month) x side; people summed over
         counties (or of one `county`), spending in yuan."""
-        h = pd.DataFrame(self._history)
+        h = pd.DataFrame(list(self._history))  # a copy: the play thread may append meanwhile
         if county is not None:
             h = h[h.county == county]
         cols = [*STOCKS, *FLOWS]

@@ -11,6 +11,9 @@ WINDOWED = ("arrivals_ningbo", "poor_share_arrivals", "broker_placements", "brok
 _MON = "(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
 _WINDOW = re.compile(rf"^({'|'.join(WINDOWED)})_{_MON}(_{_MON}_\d{{4}}|_\d{{4}}_{_MON}_\d{{4}}|_\d{{4}})$")
 
+#: Breakdowns of retention and flows (`sim.metrics.breakdowns`, `laborsim run --by NAME`).
+BREAKDOWNS = ("county", "district", "sector", "firm_size", "gender", "age_band", "broker")
+
 NUMERIC_METRICS = (
     "arrivals_ningbo_jan_may_2020",
     "poor_share_arrivals_jan_may_2020",

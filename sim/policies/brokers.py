@@ -1,6 +1,8 @@
 """Queen-bee brokers (蜂王): experienced migrants recruit in their home county
 and follow their recruits up. Wangmo pays 40 yuan per placed worker per month
-of follow-up, up to 5 months (Xinhua 2019)."""
+of follow-up, up to 5 months (Xinhua 2019); a scenario may also pay per
+placement or by results (levers, no source). Fees are booked to the broker
+who placed the recruit (`paid_by_broker`) for the recruitment-chain table."""
 
 from __future__ import annotations
 
@@ -19,6 +21,25 @@ class BrokerProgram(Policy):
     def __init__(self, name, cfg, world) -> None:
         super().__init__(name, cfg, world)
         self.months_followed = np.zeros(world.n_workers, dtype=np.int16)
+        self.paid_by_broker = np.zeros(0)  # yuan, by broker id
+
+    def _pay_brokers(self, step: int, kind: str, fee: float, w: dict) -> np.ndarray:
+        """Pay `fee` per recruit `w` (an agent's worth); book it to each recruit's broker."""
+        got = self.pay(step, kind, np.full(len(w["idx"]), fee), w["poor"], w["county"])
+        bid = w["broker_id"][got]
+        bid = bid[bid >= 0]
+        if len(bid):
+            need = int(bid.max()) + 1
+            if need > len(self.paid_by_broker):
+                self.paid_by_broker = np.concatenate([self.paid_by_broker, np.zeros(need - len(self.paid_by_broker))])
+            np.add.at(self.paid_by_broker, bid, fee * self.world.scale)
+        return got
+
+    def on_hire(self, step: int, w: dict) -> None:
+        """Per-placement fee at a broker recruit's first hire of the spell."""
+        if self.active(step) and self.cfg.fee_yuan_per_placement > 0:
+            rec = np.flatnonzero(w["broker"])
+            self._pay_brokers(step, "broker_placement_fee", self.cfg.fee_yuan_per_placement, _sub(w, rec))
 
     def initial_brokers(self, pool: np.ndarray) -> list[int]:
         """Home counties of the listed brokers, drawn in proportion to each eligible
@@ -38,7 +59,10 @@ class BrokerProgram(Policy):
     def employed_month(self, step: int, w: dict) -> None:
         """Follow-up fees for broker recruits in a job."""
         rec = np.flatnonzero(w["broker"])
-        self.follow_up(step, {k: v[rec] for k, v in w.items()})
+        self.follow_up(step, _sub(w, rec))
+        if self.active(step) and self.cfg.fee_yuan_on_result > 0:
+            done = rec[w["spell_months"][rec] == self.cfg.results_after_months]
+            self._pay_brokers(step, "broker_result_fee", self.cfg.fee_yuan_on_result, _sub(w, done))
 
     def follow_up(self, step: int, w: dict) -> None:
         """Pay the fee for broker-recruited employed workers `w` still in follow-up."""
@@ -46,6 +70,10 @@ class BrokerProgram(Policy):
             return
         idx = w["idx"]
         sel = np.flatnonzero(self.months_followed[idx] < self.cfg.follow_up_months)
-        fees = np.full(sel.size, self.cfg.fee_yuan_per_follow_up_month)
-        got = self.pay(step, "broker_fee", fees, w["poor"][sel], w["county"][sel])
+        got = self._pay_brokers(step, "broker_fee", self.cfg.fee_yuan_per_follow_up_month, _sub(w, sel))
         self.months_followed[idx[sel[got]]] += 1
+
+
+def _sub(w: dict, sel: np.ndarray) -> dict:
+    """The workers `sel` of a policy view."""
+    return {k: v[sel] for k, v in w.items()}

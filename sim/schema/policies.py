@@ -122,6 +122,15 @@ class LiaisonPolicy(PolicyBase):
     salary_yuan_month: Yuan = 0.0
 
 
+class DormitoryPolicy(PolicyBase):
+    """Dormitory places (the program "提供居住场所", issue 11): housed workers quit
+    less (x behavior.quit_hazard.housed); each place costs its monthly cost."""
+
+    type: Literal["dormitory"]
+    places: People = 0
+    cost_yuan_per_place_month: Yuan = 0.0
+
+
 class TransportPolicy(PolicyBase):
     """Organized transport: chartered seats from the counties to the firms. The
     only way out in lockdown months."""
@@ -140,7 +149,8 @@ class LoveJobsPolicy(PolicyBase):
 
 
 class BrokerPolicy(PolicyBase):
-    """Queen-bee brokers recruit in their home counties and follow recruits up."""
+    """Queen-bee brokers recruit in their home counties and follow recruits up; they are
+    paid per follow-up month (Wangmo: 40 yuan, up to 5 months), per placement, or by results."""
 
     type: Literal["brokers"]
     n_brokers: People = 0
@@ -149,6 +159,11 @@ class BrokerPolicy(PolicyBase):
     p_accept_poor: Prob = 0.3
     fee_yuan_per_follow_up_month: Yuan = 0.0
     follow_up_months: Annotated[int, Field(ge=0, le=60)] = 5
+    # issue 11: fees per placement (at the recruit's first hire) and by results (once, when the
+    # recruit has been in Ningbo `results_after_months` months); amounts are levers, 0 = not paid
+    fee_yuan_per_placement: Yuan = 0.0
+    fee_yuan_on_result: Yuan = 0.0
+    results_after_months: Annotated[int, Field(ge=1, le=60)] = 6
 
 
 def validate_policies(value: Any) -> dict[str, PolicyBase]:

@@ -33,7 +33,12 @@ FLOWS = [
     "festival_back",
     "gave_up_search",
     "to_prd",
+    "dismissals",
+    "team_leaders",
+    "festival_stay",
 ]
+#: Flows by reason compared (issue 11): event, reason
+REASONED = [("quits", "personal"), ("quits", "mismatch"), ("quits", "language"), ("return_home", "family")]
 
 
 def observed(cls):
@@ -72,6 +77,12 @@ def outcomes(res, obs: dict) -> dict[str, float]:
     out["mean_skill_mismatch"] = obs["mismatch"] / max(obs["held"], 1)
     out["hires_skill_mismatch"] = obs["new_mismatch"] / max(obs["new"], 1)
     out["hires_paired_share"] = obs["new_paired"] / max(obs["new"], 1)
+    r = res.tables["flows_by_reason"].groupby(["event", "reason"])["people"].sum()
+    for ev, why in REASONED:
+        out[f"{ev}_{why}"] = float(r.get((ev, why), 0.0))
+    chains = res.tables["recruitment_chains"]
+    out["broker_reach_mean"] = float(chains["reach"].mean()) if len(chains) else 1.0
+    out["broker_months_retained"] = float(chains["months_retained"].sum())
     sp = res.tables["spells"]
     hired = sp[sp["hire_step"] >= 0]
     pri = hired["channel"].isin(["organized", "broker"])

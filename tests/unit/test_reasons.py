@@ -1,0 +1,43 @@
+"""Reason codes: each factor that raises the quit hazard accounts for the quits it adds."""
+
+import numpy as np
+
+from sim import rules
+from sim.params import pack_behavior, tenure_bands
+from sim.reasons import R_LANGUAGE, R_LOW_WAGE, R_MISMATCH, R_NONE, R_PERSONAL, R_SUBSIDY_ENDED, REASONS
+from sim.schema.behavior import Behavior
+
+P = pack_behavior(Behavior())
+BANDS = tenure_bands(Behavior())
+
+
+def test_each_layer_takes_its_share_of_the_draws():
+    u = (np.arange(100_000) + 0.5) / 100_000
+    h0, fw, fm, fp, fl = 0.1, 1.5, 1.2, 1.3, 1.1
+    why = np.array([rules.quit_reason(x, h0, fw, fm, fp, fl) for x in u])
+    share = {r: float(np.mean(why == r)) for r in (R_PERSONAL, R_LOW_WAGE, R_MISMATCH, R_SUBSIDY_ENDED, R_LANGUAGE)}
+    assert share[R_PERSONAL] == np.round(0.1, 5)
+    assert abs(share[R_LOW_WAGE] - 0.1 * 0.5) < 1e-4
+    assert abs(share[R_MISMATCH] - 0.15 * 0.2) < 1e-4
+    assert abs(share[R_SUBSIDY_ENDED] - 0.18 * 0.3) < 1e-4
+    assert abs(share[R_LANGUAGE] - 0.234 * 0.1) < 1e-4
+    assert abs(np.mean(why != R_NONE) - 0.1 * 1.5 * 1.2 * 1.3 * 1.1) < 1e-4
+
+
+def test_layers_multiply_out_to_the_hazard():
+    """quit_layers is the old product: lowering factors go into h0, raising ones on top."""
+    args = (2, True, True, 0.7, 0.2, 0.9, True, True, 1.15, P, BANDS)
+    h0, *f = rules.quit_layers(*args)
+    assert all(x >= 1.0 for x in f)
+    want = 0.08 * 0.8 * 0.8 * 0.7 * 1.2 * 0.9 * 1.0 * P[rules.QH_LOW_MANDARIN] * 1.15
+    assert np.isclose(h0 * np.prod(f), want)
+    assert h0 < 0.08  # supports and the lower outside wage are in h0
+
+
+def test_family_stays_only_past_the_plain_stays():
+    p = pack_behavior(Behavior())
+    back, stay = p[rules.P_FESTIVAL_BACK], p[rules.P_FESTIVAL_STAY]
+    assert not rules.family_stay(back + stay + 1e-6, 1.0, p)  # no extra stays without the multiplier
+    assert rules.family_stay(back + stay * 1.4, 1.5, p)
+    assert not rules.family_stay(back + stay * 1.6, 1.5, p)
+    assert REASONS[0] == "none"
