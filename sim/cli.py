@@ -165,6 +165,26 @@ def cmd_budget(args) -> int:
     return run_budget(args)
 
 
+def cmd_calibrate(args) -> int:
+    """Fit the scenario's `calibration:` parameters (the `calibrate` extra), lock the result."""
+    from .calibrate.commands import cmd_calibrate as run_calibrate
+
+    return run_calibrate(args)
+
+
+def _calibrate_parser(sub) -> argparse.ArgumentParser:
+    k = sub.add_parser("calibrate", help="fit behavior parameters to the targets (Optuna); lock; validation report")
+    k.add_argument("scenario", help="scenario with a calibration: block (e.g. baseline_2020)")
+    k.add_argument("--targets", help="targets file (default: the scenario's scoring.targets_file)")
+    k.add_argument("--trials", type=opt.count, help="finished trials wanted (default: the calibration block's)")
+    k.add_argument("--study", help="Optuna journal file (default: <out>/calibration/<scenario>.journal); resumes")
+    k.add_argument("--lock", help="locked result file (default: <out>/calibration/<scenario>.locked.yaml)")
+    k.add_argument("--report", action="store_true", help="also write the validation report beside the locked file")
+    _batch_args(k)
+    k.set_defaults(func=cmd_calibrate)
+    return k
+
+
 def cmd_app(args) -> int:
     """Serve the dashboard (the `viz` extra): checks the options, then becomes the Solara server."""
     from .app.serve import serve
@@ -412,10 +432,11 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--assets", help="Solara asset cache filled by scripts/solara_assets.sh (default .solara-cache)")
     a.add_argument("--lang", choices=["en", "zh"], help="language of the page (default: from the locale, LANG=zh_*)")
     a.set_defaults(func=cmd_app)
+    k = _calibrate_parser(sub)
     v = sub.add_parser("validate", help="check a scenario file")
     v.add_argument("scenario")
     v.set_defaults(func=cmd_validate)
-    _user_options(p, sub, {"run": r, "compare": c, "sweep": w, "budget": b, "app": a, "validate": v})
+    _user_options(p, sub, {"run": r, "compare": c, "sweep": w, "budget": b, "app": a, "validate": v, "calibrate": k})
     return p
 
 

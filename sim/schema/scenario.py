@@ -8,6 +8,7 @@ from pydantic import Field, SerializeAsAny, field_validator, model_validator
 
 from .base import FrozenDict, Name, Prob, Strict, fail, frozen
 from .behavior import Behavior
+from .calibration import Calibration, check_paths
 from .places import Calendar, DemandShock, Places
 from .policies import PolicyBase, validate_policies
 from .scoring import Scoring
@@ -59,6 +60,7 @@ class Scenario(Strict):
     policies: frozen(dict[str, SerializeAsAny[PolicyBase]]) = {}
     shocks: Annotated[tuple[DemandShock, ...], Field(max_length=1000)] = ()
     scoring: Scoring = Scoring()
+    calibration: Calibration | None = None
 
     @field_validator("policies", mode="wrap")
     @classmethod
@@ -81,6 +83,11 @@ class Scenario(Strict):
         for i, s in enumerate(self.shocks):
             if s.sector not in self.places.sectors:
                 raise fail(f"shocks.{i}.sector", repr(s.sector), ", ".join(self.places.sectors))
+        if self.calibration is not None:
+            try:
+                check_paths(self.calibration, self.behavior.model_dump())
+            except ValueError as e:
+                raise ValueError(f"calibration.{e}") from None
         return self
 
 
