@@ -91,7 +91,7 @@ def cmd_run(args) -> int:
     from .results_io import write_run
     from .runner import run
 
-    if args.replicates > 1 or args.until_ci:
+    if args.replicates > 1 or args.until_ci or args.ensemble:
         from .experiments.commands import cmd_replicates
 
         overrides = {k: v for k, v in _overrides(args).items() if k != "seed"}
@@ -129,6 +129,14 @@ def _batch_args(p: argparse.ArgumentParser, seed_help: str | None = None) -> Non
     p.add_argument("--quiet", action="store_true")
     p.add_argument("--no-figures", action="store_true", help="skip figures")
     _executor_args(p)
+
+
+def _ensemble_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--ensemble",
+        metavar="FILE",
+        help="locked calibration file: replicates draw behavior parameter sets from its ensemble as well as seeds",
+    )
 
 
 def _executor_args(p: argparse.ArgumentParser) -> None:
@@ -391,6 +399,7 @@ def parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--metric", type=opt.metric, default="retention_ningbo_6m", help="metric for --until-ci")
     r.add_argument("--max-replicates", type=opt.count, default=200, help="cap for --until-ci")
+    _ensemble_arg(r)
     _executor_args(r)
     r.set_defaults(func=cmd_run)
     c = sub.add_parser("compare", help="paired comparison of scenarios on common random numbers")
@@ -402,6 +411,7 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="independent replicates with unpaired (Welch) intervals, for scenarios that are not twins",
     )
+    _ensemble_arg(c)
     c.set_defaults(func=cmd_compare)
     w = sub.add_parser("sweep", help="parameter sweep (grid, lhs, sobol) that resumes")
     w.add_argument("sweep", help="sweep YAML file")
@@ -421,6 +431,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--budget-yuan", type=opt.nonnegative, help="maximize --metric within this mean cost")
     b.add_argument("--metric", type=opt.metric, default="retention_ningbo_6m_poor", help="metric for --budget-yuan")
     b.add_argument("--brief", help="also write the planner brief (HTML) to this path")
+    _ensemble_arg(b)
     b.set_defaults(func=cmd_budget)
     a = sub.add_parser("app", help="teaching dashboard in the browser (Solara; the `viz` extra)")
     a.add_argument("scenario", nargs="?", default="teaching_small")

@@ -274,14 +274,13 @@ def monthly_bands_figure(
 
 
 def budget_bands_figure(bands_by_name: dict[str, pd.DataFrame], months: list[str], lang: str | None = None):
-    """Cumulative cost (all policies), median and 5-95% band of the monthly totals' sums."""
+    """Cumulative cost (all policies): median and 5-95% of the replicates' running totals
+    (tables of `experiments.bands.cumulative_bands`, one per scenario)."""
     fig, ax = _new(figsize=(8.5, 4.4))
     lines = []
     for i, (name, bb) in enumerate(bands_by_name.items()):
         cols = ["q05", "q50", "q95"]
-        tot = (
-            bb.astype({c: float for c in cols}).groupby("month")[cols].sum().reindex(months).fillna(0.0).cumsum() / 1e6
-        )
+        tot = bb.set_index("month")[cols].astype(float).reindex(months).ffill().fillna(0.0) / 1e6
         ax.fill_between(range(len(months)), tot["q05"], tot["q95"], alpha=0.12, color=f"C{i}", lw=0)
         (line,) = ax.plot(range(len(months)), tot["q50"], color=f"C{i}", ls=STYLES[i % len(STYLES)][0], label=name)
         lines.append((line, name))

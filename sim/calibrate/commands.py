@@ -119,7 +119,8 @@ def cmd_calibrate(args) -> int:
     n_trials = args.trials or sc.calibration.trials
     spath = study_path(args, sc, plan, tpath)
     spath.parent.mkdir(parents=True, exist_ok=True)
-    study = open_study(spath, sc.name, plan, sampler_seed=sc.seed % 2**31)
+    cal = sc.calibration
+    study = open_study(spath, sc.name, plan, sc.seed % 2**31, cal.sampler)
     orphans = fail_orphans(study)
     if orphans and not args.quiet:
         print(f"calibrate: resuming {spath}; {orphans} unfinished trials of a stopped run marked failed")

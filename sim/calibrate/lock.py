@@ -23,6 +23,11 @@ import yaml
 from .. import __version__
 from .loss import split_targets
 
+SAMPLERS = {
+    "cmaes": "CMA-ES started at the hand-set values",
+    "tpe": "TPE (multivariate) over the prior ranges",
+}
+
 
 def file_sha256(path: Path) -> str:
     """SHA-256 of a file's bytes."""
@@ -82,8 +87,8 @@ def locked_document(
     behavior = nested(best.params)
     _seasonal_lists(behavior, scenario)
     prov = {
-        "method": "Optuna TPE (multivariate), loss = weighted mean of squared tolerance-normalized distances, "
-        "mean over common-random-number seeds",
+        "method": f"Optuna {SAMPLERS[cal.sampler]}; loss = weighted mean of squared tolerance-normalized "
+        "distances to the fitted targets, mean over common-random-number seeds",
         "targets_file": targets_path.name,
         "targets_sha256": file_sha256(targets_path),
         "fitted_targets": [t["id"] for t in fitted],

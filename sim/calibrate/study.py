@@ -95,13 +95,24 @@ def storage(path: Path):
     return JournalStorage(JournalFileBackend(str(path), lock_obj=FlockLock(path))), optuna
 
 
-def open_study(path: Path, name: str, plan: Plan, sampler_seed: int):
+def make_sampler(plan: Plan, kind: str, seed: int):
+    """The Optuna sampler: CMA-ES from the hand-set values (`cmaes`), or TPE (`tpe`)."""
+    optuna = _optuna()
+    if kind == "cmaes":
+        return optuna.samplers.CmaEsSampler(
+            x0={k: min(max(v, plan.ranges[k].low), plan.ranges[k].high) for k, v in plan.defaults.items()},
+            seed=seed,
+            n_startup_trials=0,
+            warn_independent_sampling=False,
+        )
+    n = len(plan.ranges)
+    return optuna.samplers.TPESampler(seed=seed, multivariate=True, constant_liar=True, n_startup_trials=max(10, 2 * n))
+
+
+def open_study(path: Path, name: str, plan: Plan, sampler_seed: int, kind: str = "cmaes"):
     """Create or load the study in `path`; a new one gets the hand-set values as trial 0."""
     st, optuna = storage(path)
-    n = len(plan.ranges)
-    sampler = optuna.samplers.TPESampler(
-        seed=sampler_seed, multivariate=True, constant_liar=True, n_startup_trials=max(10, 2 * n)
-    )
+    sampler = make_sampler(plan, kind, sampler_seed)
     study = optuna.create_study(study_name=name, storage=st, direction="minimize", sampler=sampler, load_if_exists=True)
     if not study.trials:
         study.enqueue_trial(plan.defaults, user_attrs={"hand_set": True}, skip_if_exists=True)

@@ -71,6 +71,9 @@ class Calibration(Strict):
         trials: Trials of a `laborsim calibrate` run (the command's --trials overrides).
         people_per_agent: Scale of the calibration runs (1 = one agent per person).
         engine: Engine of the calibration runs.
+        sampler: `cmaes` (CMA-ES started at the scenario's own values with Optuna's
+            initial step, a sixth of each range: a local search around the hand-set
+            point) or `tpe` (Tree-structured Parzen Estimator over the whole ranges).
         ensemble: Which trials make the ensemble of good sets.
         locked: The result, in a locked file written by `laborsim calibrate`.
     """
@@ -80,6 +83,7 @@ class Calibration(Strict):
     trials: Annotated[int, Field(ge=1, le=100_000)] = 200
     people_per_agent: Annotated[float, Field(ge=1e-6, le=100000)] = 1.0
     engine: Literal["auto", "agents", "arrays"] = "arrays"
+    sampler: Literal["cmaes", "tpe"] = "cmaes"
     ensemble: EnsembleRule = EnsembleRule()
     locked: Locked | None = None
 
