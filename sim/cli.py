@@ -315,6 +315,10 @@ EXAMPLES = {
   laborsim budget baseline_2020 --baseline baseline_2020_no_subsidy --lang zh --xlsx brief.xlsx
   laborsim budget teaching_small --target "retention_6m_poor>=0.75" --lever subsidy.total_yuan
   laborsim budget teaching_small --budget-yuan 5e6 --metric retention_ningbo_6m_poor""",
+    "calibrate": """examples:
+  laborsim calibrate baseline_2020 --workers 2 --report      # resumes its own study if killed
+  laborsim calibrate baseline_2020 --trials 200 --lock scenarios/calibrated/baseline_2020.yaml --report
+  laborsim run baseline_2020 --replicates 20 --ensemble scenarios/calibrated/baseline_2020.yaml""",
     "app": """examples:
   laborsim app                                  # teaching_small, http://127.0.0.1:8765
   laborsim app policy_subsidy --second no_policy --port 8800""",

@@ -80,6 +80,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "fig.paired_x": ("difference (scenario - baseline), percentage points", "差值（情景 - 基线），百分点"),
     "fig.sobol": ("Sensitivity of {output}", "{output}的敏感性"),
+    "fig.sobol_small": (
+        "WARNING: sample too small, indices uncertain (see sobol.csv)",
+        "警告：样本过小，指数不确定（见 sobol.csv）",
+    ),
     "fig.sobol_s1": ("first order S1", "一阶指数 S1"),
     "fig.sobol_st": ("total order ST", "总效应指数 ST"),
     "fig.sobol_x": ("Sobol index", "Sobol 指数"),

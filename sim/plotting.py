@@ -358,13 +358,16 @@ def paired_difference_figure(summary: pd.DataFrame, baseline: str, lang: str | N
 
 
 def sobol_figure(indices: pd.DataFrame, output: str, lang: str | None = None):
-    """First- and total-order Sobol indices with their 95% intervals."""
+    """First- and total-order Sobol indices with their 95% intervals (bars: the index,
+    whiskers: its bootstrap interval); a subtitle warns when the sample is too small."""
     fig, ax = _new(figsize=(7, 0.5 * len(indices) + 1.8))
     y = np.arange(len(indices))
     ax.barh(y - 0.2, indices["S1"], 0.4, xerr=indices["S1_conf"], label=t("fig.sobol_s1", lang))
     ax.barh(y + 0.2, indices["ST"], 0.4, xerr=indices["ST_conf"], label=t("fig.sobol_st", lang), hatch="//")
     ax.set_yticks(y, indices["parameter"], fontsize=8)
     ax.set(xlabel=t("fig.sobol_x", lang), title=t("fig.sobol", lang, output=output))
+    if "warning" in indices and str(indices["warning"].iloc[0] or ""):
+        ax.set_title(f"{t('fig.sobol', lang, output=output)}\n{t('fig.sobol_small', lang)}", fontsize=9)
     ax.legend()
     fig.tight_layout()
     return fig

@@ -88,10 +88,13 @@ def recipients_table(twins: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["policy", "recipients_mean", "yuan_mean", "yuan_per_recipient"])
 
 
-#: Per-unit costs reported as ratios of means: metric -> (numerator, denominator) columns.
+#: Per-unit costs reported as ratios of means: metric -> (numerator, denominator) per seed.
 RATIOS = {
-    "incremental_cost_per_extra_worker_month": ("own_cost_yuan", "extra_worker_months"),
-    "cost_per_retained_worker_month": ("cost_yuan", "retained_worker_months"),
+    "incremental_cost_per_extra_worker_month": (
+        lambda d: d["cost_yuan"] - d["baseline_cost_yuan"],  # the policy's own cost
+        lambda d: d["extra_worker_months"],
+    ),
+    "cost_per_retained_worker_month": (lambda d: d["cost_yuan"], lambda d: d["retained_worker_months"]),
 }
 
 
@@ -106,9 +109,9 @@ def value_summary(per_seed: pd.DataFrame) -> pd.DataFrame:
     for col in per_seed.columns:
         if col == "seed":
             continue
-        if col in RATIOS and set(RATIOS[col]) <= set(per_seed.columns):
+        if col in RATIOS:
             num, den = RATIOS[col]
-            r = ratio_of_means(per_seed[num], per_seed[den])
+            r = ratio_of_means(num(per_seed), den(per_seed))
             rows.append({"metric": col, "mean": r["ratio"], "lo95": r["lo95"], "hi95": r["hi95"],
                          "interval": "ratio of means, paired bootstrap 95%", "note": r["note"]})  # fmt: skip
             continue

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .figures import series_target_figure
-from .lock import ensemble, hand_set_loss
+from .lock import ensemble
 from .study import finished
 from .validation import NOT_PINNED, TRADE_OFF, identifiability, series_bands, target_table, trade_offs
 
@@ -182,5 +182,4 @@ def write_report(sc, plan, study, doc: dict, lock_path: Path) -> Path:
     tmp.write_text(report_text(sc, plan, doc, tt, ident, trades, fig_name), encoding="utf-8")
     os.replace(tmp, out)
     tt.to_csv(lock_path.parent / f"{stem}.targets.csv", index=False)
-    _ = hand_set_loss
     return out

@@ -50,7 +50,8 @@ def test_value_summary_reports_cost_per_extra_worker_month_as_a_ratio_of_means()
     per_seed = pd.DataFrame(
         {
             "seed": [1, 2, 3],
-            "own_cost_yuan": [100.0, 100.0, 100.0],
+            "cost_yuan": [150.0, 130.0, 120.0],
+            "baseline_cost_yuan": [50.0, 30.0, 20.0],
             "extra_worker_months": [2.0, 0.0, 4.0],
             "incremental_cost_per_extra_worker_month": [50.0, float("nan"), 25.0],
         }
@@ -107,3 +108,11 @@ def test_sobol_table_has_intervals_and_warns_on_a_small_sample():
     si_ok = {"S1": np.array([0.5, 0.1]), "S1_conf": np.array([0.02, 0.01]), "ST": np.array([0.6, 0.2]),
              "ST_conf": np.array([0.03, 0.02])}  # fmt: skip
     assert sobol_table(["a", "b"], si_ok, n_base=1024)[1] == ""
+
+
+def test_value_summary_keeps_share_intervals_inside_0_1():
+    # 4 replicates spread like the issue's `0.810 [0.525, 1.096]`: a t interval leaves [0, 1]
+    per_seed = pd.DataFrame({"seed": [1, 2, 3, 4], "retention_ningbo_6m_poor": [0.52, 0.99, 0.75, 0.98]})
+    v = value_summary(per_seed).set_index("metric").loc["retention_ningbo_6m_poor"]
+    assert 0.0 <= v["lo95"] <= v["mean"] <= v["hi95"] <= 1.0
+    assert "logit" in v["interval"]
