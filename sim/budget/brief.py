@@ -237,6 +237,30 @@ def calibration_text(locked: dict | None, lang: str) -> str:
     )
 
 
+#: Columns of the calibration target table in the brief.
+CALIBRATION_COLUMNS = ("id", "role", "target", "model_median", "band_q05", "band_q95", "met")
+
+
+def calibration_table(locked: dict | None) -> dict | None:
+    """Fitted and held-out targets beside the calibrated model (median, 5-95% of runs over
+    parameter sets x seeds), when the locked file's report table is at hand."""
+    rows = (locked or {}).get("targets_table")
+    if not rows:
+        return None
+    cols = [c for c in CALIBRATION_COLUMNS if c in rows[0]]
+
+    def cell(v) -> str:
+        if isinstance(v, float):
+            return "" if v != v else (f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3f}")
+        return str(v)
+
+    return {
+        "cols": cols,
+        "rows": [[cell(r[c]) for c in cols] for r in rows],
+        "left": [c in ("id", "role", "target") for c in cols],
+    }
+
+
 def render(data: BriefData, lang: str) -> str:
     """The whole brief as one HTML string, in `lang` ('en' or 'zh')."""
     try:
@@ -290,6 +314,7 @@ def render(data: BriefData, lang: str) -> str:
         goal_path=table(pd.DataFrame(data.goal["path"])) if data.goal and data.goal.get("path") else None,
         caveats=caveats(data, lang),
         calibration=calibration_text(data.calibration, lang),
+        calibration_table=calibration_table(data.calibration),
         figures=[(t(k, lang), _png(f)) for k, f in data.figures.items()],
         stamp=", ".join(f"{k}: {v}" for k, v in data.stamp.items()),
     )

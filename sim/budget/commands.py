@@ -264,7 +264,11 @@ def _locked(sc: Scenario, stamp: dict) -> dict | None:
 
     path = stamp.get("ensemble_file")
     if path:
-        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))["calibration"]["locked"]
+        locked = yaml.safe_load(Path(path).read_text(encoding="utf-8"))["calibration"]["locked"]
+        table = Path(path).with_name(Path(path).name.removesuffix(".yaml") + ".targets.csv")
+        if table.is_file():  # the validation report's target table, written beside the locked file
+            locked["targets_table"] = pd.read_csv(table).to_dict("records")
+        return locked
     locked = sc.calibration.locked if sc.calibration else None
     return locked.model_dump(mode="json") if locked else None
 

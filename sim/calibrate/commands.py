@@ -121,6 +121,9 @@ def cmd_calibrate(args) -> int:
     spath.parent.mkdir(parents=True, exist_ok=True)
     cal = sc.calibration
     study = open_study(spath, sc.name, plan, sc.seed % 2**31, cal.sampler)
+    if "git_commit" not in study.user_attrs:  # the code the trials ran on, for the provenance
+        study.set_user_attr("git_commit", git_commit())
+        study.set_user_attr("fingerprint", spath.stem.rsplit("-", 1)[-1] if not args.study else "")
     orphans = fail_orphans(study)
     if orphans and not args.quiet:
         print(f"calibrate: resuming {spath}; {orphans} unfinished trials of a stopped run marked failed")
@@ -135,7 +138,15 @@ def cmd_calibrate(args) -> int:
         )
     lpath = lock_path(args, sc)
     extends = os.path.relpath(resolve_path(args.scenario).resolve(), lpath.parent.resolve())
-    doc = locked_document(sc, extends, f"{sc.name}_calibrated", trials, plan.targets, tpath, git_commit())
+    doc = locked_document(
+        sc,
+        extends,
+        f"{sc.name}_calibrated",
+        trials,
+        plan.targets,
+        tpath,
+        study.user_attrs.get("git_commit") or git_commit(),
+    )
     write_locked(doc, lpath)
     print(
         f"locked: {lpath} (best loss {doc['calibration']['locked']['provenance']['best_loss']:.4g}, "

@@ -142,7 +142,10 @@ def report_text(sc, plan, doc: dict, tt: pd.DataFrame, ident: pd.DataFrame, trad
         "## Identifiability",
         "",
         f"spread_share: the ensemble's 5-95% spread as a share of the prior range (log scale for log "
-        f"parameters); at or above {NOT_PINNED} (ASSUMPTION) the targets do not pin the parameter.",
+        f"parameters); at or above {NOT_PINNED} (ASSUMPTION) the targets do not pin the parameter. "
+        "Caveat: the ensemble is the accepted subset of the trials the sampler chose to run, not a "
+        "posterior sample; a CMA-ES search concentrates near its path, so a narrow spread can mean "
+        "'not explored' as well as 'pinned'. A wide spread among accepted sets is the robust finding.",
         "",
         markdown_table(ident),
         "",

@@ -73,6 +73,11 @@ def test_run_and_compare_record_what_the_bands_include(tmp_path, capsys):
 
 def test_budget_brief_says_it_includes_parameter_uncertainty_and_shows_the_calibration(tmp_path):
     locked = _locked(tmp_path)
+    (tmp_path / "locked.targets.csv").write_text(
+        "id,role,target,model_median,band_q05,band_q95,met\nT1,fitted,20000 ±2000,19876.5,19000,20500,True\n"
+        "T4,held out,3660 ±549,3300,3200,3400,True\n",
+        encoding="utf-8",
+    )
     brief = tmp_path / "brief.html"
     rc = main(["budget", "teaching_small", "--replicates", "2", "--out", str(tmp_path / "o"), "--quiet",
                "--no-figures", "--ensemble", str(locked), "--brief", str(brief)])  # fmt: skip
@@ -80,3 +85,4 @@ def test_budget_brief_says_it_includes_parameter_uncertainty_and_shows_the_calib
     html = brief.read_text(encoding="utf-8")
     assert "uncertainty of its calibrated behavior parameters" in html
     assert 'id="calibration"' in html and "held out, never fitted: T4" in html
+    assert "<td class=\"l\">held out</td>" in html and "19,876" in html
