@@ -24,7 +24,7 @@ from .. import __version__
 from .loss import split_targets
 
 SAMPLERS = {
-    "cmaes": "CMA-ES started at the hand-set values",
+    "cmaes": "CMA-ES from the centre of the prior ranges (centred on the hand-set values)",
     "tpe": "TPE (multivariate) over the prior ranges",
 }
 

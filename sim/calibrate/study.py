@@ -96,11 +96,12 @@ def storage(path: Path):
 
 
 def make_sampler(plan: Plan, kind: str, seed: int):
-    """The Optuna sampler: CMA-ES from the hand-set values (`cmaes`), or TPE (`tpe`)."""
+    """The Optuna sampler: CMA-ES (`cmaes`: its search starts at the centre of the prior
+    ranges, so ranges centred on the hand-set values make it a search around them, and
+    trial 0 runs the hand-set values themselves), or TPE (`tpe`)."""
     optuna = _optuna()
     if kind == "cmaes":
         return optuna.samplers.CmaEsSampler(
-            x0={k: min(max(v, plan.ranges[k].low), plan.ranges[k].high) for k, v in plan.defaults.items()},
             seed=seed,
             n_startup_trials=0,
             warn_independent_sampling=False,

@@ -71,9 +71,9 @@ class Calibration(Strict):
         trials: Trials of a `laborsim calibrate` run (the command's --trials overrides).
         people_per_agent: Scale of the calibration runs (1 = one agent per person).
         engine: Engine of the calibration runs.
-        sampler: `cmaes` (CMA-ES started at the scenario's own values with Optuna's
-            initial step, a sixth of each range: a local search around the hand-set
-            point) or `tpe` (Tree-structured Parzen Estimator over the whole ranges).
+        sampler: `cmaes` (CMA-ES from the centre of the ranges with Optuna's initial
+            step, a sixth of each range: with ranges centred on the hand-set values, a
+            search around them) or `tpe` (Tree-structured Parzen Estimator).
         ensemble: Which trials make the ensemble of good sets.
         locked: The result, in a locked file written by `laborsim calibrate`.
     """
