@@ -85,4 +85,4 @@ def test_budget_brief_says_it_includes_parameter_uncertainty_and_shows_the_calib
     html = brief.read_text(encoding="utf-8")
     assert "uncertainty of its calibrated behavior parameters" in html
     assert 'id="calibration"' in html and "held out, never fitted: T4" in html
-    assert "<td class=\"l\">held out</td>" in html and "19,876" in html
+    assert '<td class="l">held out</td>' in html and "19,876" in html
