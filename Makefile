@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SCENARIO ?= baseline_2020
 
-.PHONY: run test lint clean-venv
+.PHONY: run test lint clean-venv calibrate
 
 $(BIN)/laborsim: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,3 +27,11 @@ test: $(BIN)/laborsim lint
 
 clean-venv:
 	rm -rf $(VENV)
+
+# Fit the baseline's behavior parameters (scenarios/baseline_2020.yaml, `calibration:` block) at one
+# person per agent, lock the result in scenarios/calibrated/ and write its validation report there.
+# A killed run resumes (same code, scenario and targets -> same study file); a changed model starts anew.
+CALIBRATE_WORKERS ?= 2
+calibrate: $(BIN)/laborsim
+	$(BIN)/laborsim calibrate $(SCENARIO) --workers $(CALIBRATE_WORKERS) \
+		--lock scenarios/calibrated/$(SCENARIO).yaml --report

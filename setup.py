@@ -10,7 +10,7 @@ setup(
     packages=find_packages(include=["sim", "sim.*"]) + ["laborsim_scenarios"],
     package_dir={"laborsim_scenarios": "scenarios"},
     package_data={
-        "laborsim_scenarios": ["*.yaml", "sweeps/*.yaml", "README.md"],
+        "laborsim_scenarios": ["*.yaml", "sweeps/*.yaml", "calibrated/*.yaml", "README.md"],
         "sim.budget": ["templates/*.html"],  # the planner brief's template
     },
 )

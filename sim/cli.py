@@ -92,7 +92,7 @@ def cmd_run(args) -> int:
     from .results_io import write_run
     from .runner import run
 
-    if args.replicates > 1 or args.until_ci:
+    if args.replicates > 1 or args.until_ci or args.ensemble:
         from .experiments.commands import cmd_replicates
 
         overrides = {k: v for k, v in _overrides(args).items() if k != "seed"}
@@ -132,6 +132,14 @@ def _batch_args(p: argparse.ArgumentParser, seed_help: str | None = None) -> Non
     _executor_args(p)
 
 
+def _ensemble_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--ensemble",
+        metavar="FILE",
+        help="locked calibration file: replicates draw behavior parameter sets from its ensemble as well as seeds",
+    )
+
+
 def _executor_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=opt.workers, default=1, help="local processes (default 1: in-process)")
     p.add_argument(
@@ -164,6 +172,26 @@ def cmd_budget(args) -> int:
 
     _preflight().budget(args)
     return run_budget(args)
+
+
+def cmd_calibrate(args) -> int:
+    """Fit the scenario's `calibration:` parameters (the `calibrate` extra), lock the result."""
+    from .calibrate.commands import cmd_calibrate as run_calibrate
+
+    return run_calibrate(args)
+
+
+def _calibrate_parser(sub) -> argparse.ArgumentParser:
+    k = sub.add_parser("calibrate", help="fit behavior parameters to the targets (Optuna); lock; validation report")
+    k.add_argument("scenario", help="scenario with a calibration: block (e.g. baseline_2020)")
+    k.add_argument("--targets", help="targets file (default: the scenario's scoring.targets_file)")
+    k.add_argument("--trials", type=opt.count, help="finished trials wanted (default: the calibration block's)")
+    k.add_argument("--study", help="Optuna journal file (default: <out>/calibration/<scenario>.journal); resumes")
+    k.add_argument("--lock", help="locked result file (default: <out>/calibration/<scenario>.locked.yaml)")
+    k.add_argument("--report", action="store_true", help="also write the validation report beside the locked file")
+    _batch_args(k)
+    k.set_defaults(func=cmd_calibrate)
+    return k
 
 
 def cmd_app(args) -> int:
@@ -288,6 +316,10 @@ EXAMPLES = {
   laborsim budget baseline_2020 --baseline baseline_2020_no_subsidy --lang zh --xlsx brief.xlsx
   laborsim budget teaching_small --target "retention_6m_poor>=0.75" --lever subsidy.total_yuan
   laborsim budget teaching_small --budget-yuan 5e6 --metric retention_ningbo_6m_poor""",
+    "calibrate": """examples:
+  laborsim calibrate baseline_2020 --workers 2 --report      # resumes its own study if killed
+  laborsim calibrate baseline_2020 --trials 200 --lock scenarios/calibrated/baseline_2020.yaml --report
+  laborsim run baseline_2020 --replicates 20 --ensemble scenarios/calibrated/baseline_2020.yaml""",
     "app": """examples:
   laborsim app                                  # teaching_small, http://127.0.0.1:8765
   laborsim app policy_subsidy --second no_policy --port 8800""",
@@ -377,6 +409,7 @@ def parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--metric", type=opt.metric, default="retention_ningbo_6m", help="metric for --until-ci")
     r.add_argument("--max-replicates", type=opt.count, default=200, help="cap for --until-ci")
+    _ensemble_arg(r)
     _executor_args(r)
     r.set_defaults(func=cmd_run)
     c = sub.add_parser("compare", help="paired comparison of scenarios on common random numbers")
@@ -388,6 +421,7 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="independent replicates with unpaired (Welch) intervals, for scenarios that are not twins",
     )
+    _ensemble_arg(c)
     c.set_defaults(func=cmd_compare)
     w = sub.add_parser("sweep", help="parameter sweep (grid, lhs, sobol) that resumes")
     w.add_argument("sweep", help="sweep YAML file")
@@ -407,6 +441,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--budget-yuan", type=opt.nonnegative, help="maximize --metric within this mean cost")
     b.add_argument("--metric", type=opt.metric, default="retention_ningbo_6m_poor", help="metric for --budget-yuan")
     b.add_argument("--brief", help="also write the planner brief (HTML) to this path")
+    _ensemble_arg(b)
     b.set_defaults(func=cmd_budget)
     a = sub.add_parser("app", help="teaching dashboard in the browser (Solara; the `viz` extra)")
     a.add_argument("scenario", nargs="?", default="teaching_small")
@@ -418,10 +453,11 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--assets", help="Solara asset cache filled by scripts/solara_assets.sh (default .solara-cache)")
     a.add_argument("--lang", choices=["en", "zh"], help="language of the page (default: from the locale, LANG=zh_*)")
     a.set_defaults(func=cmd_app)
+    k = _calibrate_parser(sub)
     v = sub.add_parser("validate", help="check a scenario file")
     v.add_argument("scenario")
     v.set_defaults(func=cmd_validate)
-    _user_options(p, sub, {"run": r, "compare": c, "sweep": w, "budget": b, "app": a, "validate": v})
+    _user_options(p, sub, {"run": r, "compare": c, "sweep": w, "budget": b, "app": a, "validate": v, "calibrate": k})
     return p
 
 

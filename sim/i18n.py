@@ -71,8 +71,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "fig.stocks": ("Where the mobile labor pool is", "流动劳动力分布"),
     "fig.budget": ("Cumulative budget by policy", "各政策累计支出"),
     "fig.budget_bands": (
-        "Cumulative budget (sum of monthly quantiles: a rough band)",
-        "累计支出（月度分位数之和：粗略区间）",
+        "Cumulative budget (median and 5-95% of replicates' running totals)",
+        "累计支出（各次重复运行累计值的中位数及5-95%区间）",
     ),
     "fig.paired": (
         "Difference from {base} (same seeds), mean and 95% interval",
@@ -80,6 +80,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "fig.paired_x": ("difference (scenario - baseline), percentage points", "差值（情景 - 基线），百分点"),
     "fig.sobol": ("Sensitivity of {output}", "{output}的敏感性"),
+    "fig.sobol_small": (
+        "WARNING: sample too small, indices uncertain (see sobol.csv)",
+        "警告：样本过小，指数不确定（见 sobol.csv）",
+    ),
     "fig.sobol_s1": ("first order S1", "一阶指数 S1"),
     "fig.sobol_st": ("total order ST", "总效应指数 ST"),
     "fig.sobol_x": ("Sobol index", "Sobol 指数"),
@@ -127,6 +131,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "brief.q_buys": ("2. What it buys", "2. 政策带来的效果"),
     "brief.q_goal": ("3. The goal you asked for", "3. 目标求解结果"),
     "brief.q_caveats": ("4. What the numbers do and do not include", "4. 数字包含与不包含的不确定性"),
+    "brief.caveats_ensemble": (
+        "The intervals cover the model's chance variation AND the uncertainty of its calibrated behavior "
+        "parameters: {n} paired replicates, each on its own seed and on a parameter set drawn from the "
+        "calibration ensemble ({what}); 95% intervals of the mean and 5-95% bands of single runs. They do not "
+        "include uncertainty in policy effects marked ASSUMPTION, in the model's structure, or in future prices; "
+        "yuan are of the scenario's years, discounted at {rate:g} per year. Deadweight is the share of subsidy "
+        "paid to workers who held a Ningbo job in the twin run that month, i.e. would have stayed anyway.",
+        "区间同时反映模型的随机波动和已校准行为参数的不确定性：{n}次配对重复运行，每次使用各自的随机种子和从校准集合中"
+        "抽取的一组参数（{what}）；均值的95%置信区间及单次运行的5-95%区间。不包括标注为 ASSUMPTION 的政策效果、"
+        "模型结构或未来价格的不确定性；金额为情景年份的元，按每年 {rate:g} 贴现。无谓支出：补贴中发放给在对照情景"
+        "当月也在宁波就业、即本就会留下的劳动者的比例。",
+    ),
+    "brief.calibration": ("5. Calibration and validation", "5. 校准与验证"),
+    "brief.calibration_none": (
+        "The behavior parameters of this scenario are hand-set (ASSUMPTION); no calibration is attached.",
+        "本情景的行为参数为人工设定（ASSUMPTION），未附校准结果。",
+    ),
+    "brief.calibration_text": (
+        "Behavior parameters fitted by laborsim calibrate on {date} to targets {fitted} (loss {loss}; hand-set "
+        "values {hand}); held out, never fitted: {held}. {k} accepted parameter sets ({method}). Targets file "
+        "SHA-256 {sha}; code {code}.",
+        "行为参数由 laborsim calibrate 于 {date} 拟合至目标 {fitted}（损失 {loss}；人工设定值 {hand}）；"
+        "留出、未参与拟合的目标：{held}。共 {k} 组被接受的参数（{method}）。目标文件 SHA-256 {sha}；代码 {code}。",
+    ),
     "brief.caveats": (
         "The intervals cover the model's chance variation only: {n} paired replicates (the same seeds for the "
         "scenario and its twin), 95% intervals of the mean and 5-95% bands of single runs. They do not include "
@@ -197,13 +225,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.policy": ("policy", "政策"),
     "col.payer": ("payer", "出资方"),
     "col.mean": ("mean", "均值"),
-    "col.lo95": ("95% low", "95%下限"),
-    "col.hi95": ("95% high", "95%上限"),
-    "col.q05": ("5%", "5%"),
-    "col.q95": ("95%", "95%"),
+    "col.lo95": ("95% CI of mean, low", "均值95%置信区间下限"),
+    "col.hi95": ("95% CI of mean, high", "均值95%置信区间上限"),
+    "col.q05": ("5% of replicates", "重复运行5%分位"),
+    "col.q95": ("95% of replicates", "重复运行95%分位"),
     "col.payments_mean": ("payments (mean)", "发放人次（均值）"),
     "col.headline": ("headline", "要点"),
-    "col.interval": ("95% interval", "95%置信区间"),
+    "col.interval": ("95% CI (of the mean, or of a ratio of means)", "95%置信区间（均值或均值之比）"),
     "col.unit": ("unit", "单位"),
     "col.parameter": ("parameter", "参数"),
     "col.baseline": ("twin", "对照"),

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .experiments.bands import mean_ci
+from .experiments.bands import metric_ci
 from .experiments.executors import close_executor, make_executor
 from .experiments.replicates import aggregate, run_replicates
 from .loader import load_scenario
@@ -90,14 +90,15 @@ class MultiRun:
 
     def summary(self) -> pd.DataFrame:
         """Tidy table, one row per numeric headline metric: mean, 95% interval of the
-        mean (Student t), and the 5/50/95% band of single runs, over `n` runs."""
+        mean (Student t; on the logit scale for shares, so inside [0, 1]), and the
+        5/50/95% band of single runs, over `n` runs."""
         m = self.metrics()
         rows = []
         for col in m.columns:
             if col == "seed" or col in TEXT_METRICS:
                 continue
             x = pd.to_numeric(m[col], errors="coerce").to_numpy(float)
-            mean, lo, hi = mean_ci(x)
+            mean, lo, hi = metric_ci(col, x)
             ok = x[np.isfinite(x)]
             q = np.quantile(ok, [0.05, 0.5, 0.95]) if len(ok) else [np.nan] * 3
             rows.append(
@@ -128,5 +129,5 @@ class MultiRun:
             return plotting.monthly_bands_figure({name: self.bands["monthly_bands"]}, lang=lang)
         if what == "budget":
             months = list(self.results[0]["monthly"]["month"])
-            return plotting.budget_bands_figure({name: self.bands["budget_bands"]}, months, lang=lang)
+            return plotting.budget_bands_figure({name: self.bands["cumulative_cost_bands"]}, months, lang=lang)
         raise ValueError(f"what={what!r}; allowed: retention, flows, budget")

@@ -296,14 +296,13 @@ def monthly_bands_figure(
 
 
 def budget_bands_figure(bands_by_name: dict[str, pd.DataFrame], months: list[str], lang: str | None = None):
-    """Cumulative cost (all policies), median and 5-95% band of the monthly totals' sums."""
+    """Cumulative cost (all policies): median and 5-95% of the replicates' running totals
+    (tables of `experiments.bands.cumulative_bands`, one per scenario)."""
     fig, ax = _new(figsize=(8.5, 4.4))
     lines = []
     for i, (name, bb) in enumerate(bands_by_name.items()):
         cols = ["q05", "q50", "q95"]
-        tot = (
-            bb.astype({c: float for c in cols}).groupby("month")[cols].sum().reindex(months).fillna(0.0).cumsum() / 1e6
-        )
+        tot = bb.set_index("month")[cols].astype(float).reindex(months).ffill().fillna(0.0) / 1e6
         ax.fill_between(range(len(months)), tot["q05"], tot["q95"], alpha=0.12, color=f"C{i}", lw=0)
         (line,) = ax.plot(range(len(months)), tot["q50"], color=f"C{i}", ls=STYLES[i % len(STYLES)][0], label=name)
         lines.append((line, name))
@@ -381,13 +380,16 @@ def paired_difference_figure(summary: pd.DataFrame, baseline: str, lang: str | N
 
 
 def sobol_figure(indices: pd.DataFrame, output: str, lang: str | None = None):
-    """First- and total-order Sobol indices with their 95% intervals."""
+    """First- and total-order Sobol indices with their 95% intervals (bars: the index,
+    whiskers: its bootstrap interval); a subtitle warns when the sample is too small."""
     fig, ax = _new(figsize=(7, 0.5 * len(indices) + 1.8))
     y = np.arange(len(indices))
     ax.barh(y - 0.2, indices["S1"], 0.4, xerr=indices["S1_conf"], label=t("fig.sobol_s1", lang))
     ax.barh(y + 0.2, indices["ST"], 0.4, xerr=indices["ST_conf"], label=t("fig.sobol_st", lang), hatch="//")
     ax.set_yticks(y, indices["parameter"], fontsize=8)
     ax.set(xlabel=t("fig.sobol_x", lang), title=t("fig.sobol", lang, output=output))
+    if "warning" in indices and str(indices["warning"].iloc[0] or ""):
+        ax.set_title(f"{t('fig.sobol', lang, output=output)}\n{t('fig.sobol_small', lang)}", fontsize=9)
     ax.legend()
     fig.tight_layout()
     return fig

@@ -61,6 +61,7 @@ class BriefData:
     totals: dict
     figures: dict = field(default_factory=dict)
     scenario_obj: object = None
+    calibration: dict | None = None  # calibration.locked of the scenario or of the --ensemble file
 
 
 def sources(scenario_json: dict) -> pd.DataFrame:
@@ -77,6 +78,8 @@ def fmt(v, unit: str) -> str:
     """A headline number as text ('n/a' when it could not be computed)."""
     if v is None or v != v:
         return "n/a"
+    if v in (float("inf"), float("-inf")):
+        return "unbounded" if v > 0 else "-unbounded"
     return f"{v:.3f}" if unit == "share" else f"{v:,.0f}"
 
 
@@ -205,6 +208,59 @@ def _png(fig) -> str:
     return base64.b64encode(buf.getvalue()).decode()
 
 
+def caveats(data: BriefData, lang: str) -> str:
+    """What the intervals include: seed variation only, or (with --ensemble) parameter uncertainty too."""
+    n, rate = data.stamp.get("replicates", "?"), data.stamp.get("discount_rate", 0)
+    what = str(data.stamp.get("uncertainty", ""))
+    if "parameter uncertainty" in what:
+        return t("brief.caveats_ensemble", lang, n=n, rate=rate, what=what)
+    return t("brief.caveats", lang, n=n, rate=rate)
+
+
+def calibration_text(locked: dict | None, lang: str) -> str:
+    """The brief's calibration section in one paragraph (provenance, fitted vs held-out targets)."""
+    if not locked:
+        return t("brief.calibration_none", lang)
+    p = locked.get("provenance", {})
+    return t(
+        "brief.calibration_text",
+        lang,
+        date=p.get("date_utc", "?"),
+        fitted=", ".join(p.get("fitted_targets", [])),
+        held=", ".join(p.get("holdout_targets", [])) or "-",
+        loss=p.get("best_loss", "?"),
+        hand=p.get("hand_set_loss", "?"),
+        k=len(locked.get("ensemble", [])),
+        method=locked.get("ensemble_method", ""),
+        sha=str(p.get("targets_sha256", "?"))[:12],
+        code=f"{p.get('code_version', '?')} {str(p.get('git_commit', ''))[:10]}",
+    )
+
+
+#: Columns of the calibration target table in the brief.
+CALIBRATION_COLUMNS = ("id", "role", "target", "model_median", "band_q05", "band_q95", "met")
+
+
+def calibration_table(locked: dict | None) -> dict | None:
+    """Fitted and held-out targets beside the calibrated model (median, 5-95% of runs over
+    parameter sets x seeds), when the locked file's report table is at hand."""
+    rows = (locked or {}).get("targets_table")
+    if not rows:
+        return None
+    cols = [c for c in CALIBRATION_COLUMNS if c in rows[0]]
+
+    def cell(v) -> str:
+        if isinstance(v, float):
+            return "" if v != v else (f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3f}")
+        return str(v)
+
+    return {
+        "cols": cols,
+        "rows": [[cell(r[c]) for c in cols] for r in rows],
+        "left": [c in ("id", "role", "target") for c in cols],
+    }
+
+
 def render(data: BriefData, lang: str) -> str:
     """The whole brief as one HTML string, in `lang` ('en' or 'zh')."""
     try:
@@ -256,7 +312,9 @@ def render(data: BriefData, lang: str) -> str:
         sources=table(data.sources),
         goal=goal_text(data.goal, lang),
         goal_path=table(pd.DataFrame(data.goal["path"])) if data.goal and data.goal.get("path") else None,
-        caveats=t("brief.caveats", lang, n=data.stamp.get("replicates", "?"), rate=data.stamp.get("discount_rate", 0)),
+        caveats=caveats(data, lang),
+        calibration=calibration_text(data.calibration, lang),
+        calibration_table=calibration_table(data.calibration),
         figures=[(t(k, lang), _png(f)) for k, f in data.figures.items()],
         stamp=", ".join(f"{k}: {v}" for k, v in data.stamp.items()),
     )

@@ -12,6 +12,7 @@ from tqdm import tqdm
 
 from .. import __version__
 from ..errors import ScenarioError
+from ..experiments.commands import ensemble_sets
 from ..experiments.compare import parameter_differences
 from ..experiments.executors import executor
 from ..i18n import label, set_lang, t
@@ -48,7 +49,8 @@ def cmd_budget(args) -> int:
     master = sc.seed if args.seed is None else args.seed
     engine = choose_engine(sc, args.engine)
     seeds = replicate_seeds(master, args.replicates)
-    twins = twin_runs(sc, base, seeds, engine, args)
+    sets, unc = ensemble_sets(args, master, len(seeds))
+    twins = twin_runs(sc, base, seeds, engine, args, sets)
     tables = budget_tables(sc, base, twins, args.discount_rate)
     run_fn = lambda s, seed: run(s, seed=seed, engine=engine)  # noqa: E731
     goal = None
@@ -70,6 +72,8 @@ def cmd_budget(args) -> int:
         "git": git_commit()[:10] or "n/a",
         "discount_rate": args.discount_rate,
         "first_year": int(sc.calendar.start[:4]),
+        "uncertainty": unc["uncertainty"],
+        **({"ensemble_file": unc["ensemble_file"]} if "ensemble_file" in unc else {}),
     }
     data = brief_data(sc, base, twins, tables, goal, stamp, not getattr(args, "no_figures", False))
     html = brief.render(data, lang)
@@ -141,8 +145,10 @@ def budget_tables(sc: Scenario, base: Scenario, twins: list[dict], rate: float) 
     }
 
 
-def twin_runs(sc: Scenario, base: Scenario, seeds: list[int], engine: str, args) -> list[dict]:
-    """Run the twin pairs through the chosen executor; results in seed order.
+def twin_runs(sc: Scenario, base: Scenario, seeds: list[int], engine: str, args, sets=None) -> list[dict]:
+    """Run the twin pairs through the chosen executor; results in seed order. With
+    `sets` (one behavior parameter set per seed, from --ensemble), both sides of
+    pair i run with set i, so the pair stays a twin.
 
     At most `in_flight` pairs are submitted at once, and the progress bar moves
     each time a pair finishes (an in-process executor runs a pair on submit, so
@@ -156,7 +162,8 @@ def twin_runs(sc: Scenario, base: Scenario, seeds: list[int], engine: str, args)
         with tqdm(total=len(seeds), desc=desc, unit="pair", disable=args.quiet, smoothing=0) as bar:
             while True:
                 while len(pending) < in_flight and (s := next(todo, None)) is not None:
-                    pending[ex.submit(run_twins, sc, base, s, engine)] = s
+                    pol, twin = (sc, base) if sets is None else _with(sc, base, sets[seeds.index(s)])
+                    pending[ex.submit(run_twins, pol, twin, s, engine)] = s
                 if not pending:
                     break
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -164,6 +171,12 @@ def twin_runs(sc: Scenario, base: Scenario, seeds: list[int], engine: str, args)
                     out[pending.pop(f)] = f.result()
                     bar.update(1)
     return [out[s] for s in seeds]
+
+
+def _with(sc: Scenario, base: Scenario, params: dict) -> tuple[Scenario, Scenario]:
+    from ..calibrate.ensemble import with_params
+
+    return with_params(sc, params), with_params(base, params)
 
 
 def headline(tables: dict[str, pd.DataFrame], first_year: int) -> tuple[list[tuple], list[tuple]]:
@@ -200,7 +213,7 @@ def headline(tables: dict[str, pd.DataFrame], first_year: int) -> tuple[list[tup
 
 def brief_data(sc, base, twins, tables, goal, stamp, figures: bool = True) -> brief.BriefData:
     """What the brief shows (tables, numbers, figures unless `figures` is false), in code names."""
-    from ..experiments.bands import budget_bands, retention_bands
+    from ..experiments.bands import cumulative_bands, retention_bands
 
     reps_p = [
         {
@@ -214,7 +227,7 @@ def brief_data(sc, base, twins, tables, goal, stamp, figures: bool = True) -> br
     ppa = sc.population.people_per_agent
     figs = (
         {
-            "brief.fig_cost": budget_bands_figure({sc.name: budget_bands(reps_p, months)}, months),
+            "brief.fig_cost": budget_bands_figure({sc.name: cumulative_bands(reps_p, months)}, months),
             "brief.fig_retention": retention_bands_figure(
                 {sc.name: retention_bands(reps_p), base.name: retention_bands(reps_b)},
                 group="poor",
@@ -242,7 +255,23 @@ def brief_data(sc, base, twins, tables, goal, stamp, figures: bool = True) -> br
         totals={"own": v.loc["own_cost_yuan", "mean"], "program": v.loc["cost_yuan", "mean"]},
         figures=figs,
         scenario_obj=sc,
+        calibration=_locked(sc, stamp),
     )
+
+
+def _locked(sc: Scenario, stamp: dict) -> dict | None:
+    """The calibration shown in the brief: the --ensemble file's, else the scenario's own."""
+    import yaml
+
+    path = stamp.get("ensemble_file")
+    if path:
+        locked = yaml.safe_load(Path(path).read_text(encoding="utf-8"))["calibration"]["locked"]
+        table = Path(path).with_name(Path(path).name.removesuffix(".yaml") + ".targets.csv")
+        if table.is_file():  # the validation report's target table, written beside the locked file
+            locked["targets_table"] = pd.read_csv(table).to_dict("records")
+        return locked
+    locked = sc.calibration.locked if sc.calibration else None
+    return locked.model_dump(mode="json") if locked else None
 
 
 def budget_text(tables: dict[str, pd.DataFrame], goal, lang: str = "en") -> str:

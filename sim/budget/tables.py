@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..experiments.bands import bands, mean_ci
+from ..experiments.bands import bands, mean_ci, metric_ci
+from ..experiments.intervals import is_share, ratio_of_means
 from ..metrics.budget import PEOPLE_KEYS, people_paid
 
 
@@ -88,15 +89,37 @@ def recipients_table(twins: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["policy", "recipients_mean", "yuan_mean", "yuan_per_recipient"])
 
 
+#: Per-unit costs reported as ratios of means: metric -> (numerator, denominator) per seed.
+RATIOS = {
+    "incremental_cost_per_extra_worker_month": (
+        lambda d: d["cost_yuan"] - d["baseline_cost_yuan"],  # the policy's own cost
+        lambda d: d["extra_worker_months"],
+    ),
+    "cost_per_retained_worker_month": (lambda d: d["cost_yuan"], lambda d: d["retained_worker_months"]),
+}
+
+
 def value_summary(per_seed: pd.DataFrame) -> pd.DataFrame:
-    """Mean and 95% interval of each paired metric over seeds."""
+    """Mean and 95% interval of each paired metric over seeds (`interval` names the method).
+
+    Shares get logit-scale intervals inside [0, 1]; a cost per unit gained is the
+    ratio of the means over every seed (none dropped) with a paired bootstrap
+    interval, infinite when the gain's interval includes zero (`note` says so).
+    """
     rows = []
     for col in per_seed.columns:
         if col == "seed":
             continue
-        m, lo, hi = mean_ci(per_seed[col])
-        rows.append({"metric": col, "mean": m, "lo95": lo, "hi95": hi})
-    return pd.DataFrame(rows)
+        if col in RATIOS:
+            num, den = RATIOS[col]
+            r = ratio_of_means(num(per_seed), den(per_seed))
+            rows.append({"metric": col, "mean": r["ratio"], "lo95": r["lo95"], "hi95": r["hi95"],
+                         "interval": "ratio of means, paired bootstrap 95%", "note": r["note"]})  # fmt: skip
+            continue
+        m, lo, hi = metric_ci(col, per_seed[col])
+        how = "95% CI of the mean (logit scale)" if is_share(col) else "95% CI of the mean (Student t)"
+        rows.append({"metric": col, "mean": m, "lo95": lo, "hi95": hi, "interval": how, "note": ""})
+    return pd.DataFrame(rows, columns=["metric", "mean", "lo95", "hi95", "interval", "note"])
 
 
 def caps_table(twins: list[dict]) -> pd.DataFrame:

@@ -64,3 +64,28 @@ def mean_ci(x) -> tuple[float, float, float]:
         return m, float("nan"), float("nan")
     half = t975(len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x))
     return float(x.mean()), float(x.mean() - half), float(x.mean() + half)
+
+
+def metric_ci(metric: str, x) -> tuple[float, float, float]:
+    """Mean and 95% interval of a metric over replicates: on the logit scale for a
+    share (inside [0, 1]; `intervals.logit_interval`), else Student t (`mean_ci`)."""
+    from .intervals import is_share, logit_interval
+
+    x = np.asarray(x, dtype=float)
+    finite = x[np.isfinite(x)]
+    if is_share(metric) and len(finite) and ((finite >= 0) & (finite <= 1)).all():
+        return logit_interval(x)
+    return mean_ci(x)
+
+
+def cumulative_bands(reps: list[dict], months: list[str]) -> pd.DataFrame:
+    """Cumulative yuan (all policies and payers) by month: each replicate's own running
+    total, then its mean and 5/50/95% quantiles over replicates (the quantiles of sums,
+    not sums of monthly quantiles)."""
+    rows = []
+    for i, r in enumerate(reps):
+        b = r["budget"]
+        per = b.groupby("month")["yuan"].sum() if len(b) else pd.Series(dtype=float)
+        cum = per.reindex(months).fillna(0.0).cumsum()
+        rows.append(pd.DataFrame({"month": months, "rep": i, "yuan": cum.to_numpy(float)}))
+    return bands(pd.concat(rows), ["month"], "yuan").set_index("month").reindex(months).reset_index()

@@ -40,8 +40,27 @@ def _band_figures(aggs: dict[str, dict], months: list[str]) -> dict:
             {k: a["retention_bands"] for k, a in aggs.items()}, group="poor"
         ),
         "flows_bands": monthly_bands_figure({k: a["monthly_bands"] for k, a in aggs.items()}),
-        "budget_bands": budget_bands_figure({k: a["budget_bands"] for k, a in aggs.items()}, months),
+        "budget_bands": budget_bands_figure({k: a["cumulative_cost_bands"] for k, a in aggs.items()}, months),
     }
+
+
+def ensemble_sets(args, master: int, n: int) -> tuple[list[dict] | None, dict]:
+    """With --ensemble FILE: one calibrated parameter set per replicate (drawn from the
+    file's ensemble, reproducibly from the master seed) and what the results include."""
+    from ..calibrate.ensemble import draw_sets, load_ensemble, uncertainty_label
+
+    path = getattr(args, "ensemble", None)
+    if not path or n == 0:
+        return None, {"uncertainty": uncertainty_label(None)}
+    sets, method = load_ensemble(path)
+    idx = draw_sets(master, n, len(sets))
+    info = {
+        "uncertainty": uncertainty_label(path, len(sets)),
+        "ensemble_file": str(path),
+        "ensemble_method": method,
+        "ensemble_set_per_replicate": idx,
+    }
+    return [sets[i] for i in idx], info
 
 
 def cmd_replicates(args, overrides: dict) -> int:
@@ -49,6 +68,9 @@ def cmd_replicates(args, overrides: dict) -> int:
     sc = load_scenario(args.scenario, overrides)
     master = sc.seed if args.seed is None else args.seed
     engine = choose_engine(sc, args.engine)
+    if args.until_ci and getattr(args, "ensemble", None):
+        raise ScenarioError("<command line>", "--ensemble", "with --until-ci", "a fixed number of --replicates")
+    unc = ensemble_sets(args, master, 0)[1]  # seeds only; replaced below when --ensemble draws sets
     with executor(args.workers, args.scheduler) as (ex, in_flight):
         if args.until_ci:
             reps, half = until_ci(
@@ -65,7 +87,9 @@ def cmd_replicates(args, overrides: dict) -> int:
             )
         else:
             seeds = replicate_seeds(master, args.replicates)
-            reps, half = run_replicates(sc, seeds, ex, in_flight, engine, args.quiet), None
+            sets, unc = ensemble_sets(args, master, len(seeds))
+            reps = run_replicates(sc, seeds, ex, in_flight, engine, args.quiet, param_sets=sets)
+            half = None
     agg = aggregate(reps)
     with Staged(Path(args.out) / sc.name, f"{_stamp()}-reps{len(reps)}-m{master}") as tmp:
         write_tables(tmp, agg, args.format)
@@ -88,11 +112,13 @@ def cmd_replicates(args, overrides: dict) -> int:
             metric=args.metric if args.until_ci else None,
             half_width=half,
             wall_seconds_total=sum(r["wall_seconds"] for r in reps),
+            **unc,
         )
         (tmp / "manifest.json").write_text(json_text(man), encoding="utf-8")
     folder = tmp.final
     record_replicates(Path(args.out), folder, sc, reps, master, engine)
     print(replicate_summary(sc.name, agg["replicate_metrics"], half, args.metric if args.until_ci else None))
+    print(f"bands include: {unc['uncertainty']}")
     print(f"results: {folder}")
     return 0
 
@@ -112,7 +138,8 @@ def replicate_summary(name: str, metrics: pd.DataFrame, half, metric) -> str:
         "cost_total_yuan",
     ):
         s = metrics[col]
-        lines.append(f"  {col:<34} mean {s.mean():>14,.3f}  5-95% {s.quantile(0.05):,.3f} .. {s.quantile(0.95):,.3f}")
+        q05, q95 = s.quantile(0.05), s.quantile(0.95)
+        lines.append(f"  {col:<34} mean {s.mean():>14,.3f}  5-95% of replicates {q05:,.3f} .. {q95:,.3f}")
     return "\n".join(lines)
 
 
@@ -143,9 +170,12 @@ def cmd_compare(args) -> int:
         print(f"{name} vs {base.name}: {len(d)} parameters differ")
         for r in d.itertuples():
             print(f"  {r.parameter}: {r.baseline} -> {r.scenario}")
+    sets, unc = ensemble_sets(args, master, n)  # the same set on the same replicate in every scenario
     with executor(args.workers, args.scheduler) as (ex, in_flight):
         reps = {
-            sc.name: run_replicates(sc, seeds[sc.name], ex, in_flight, choose_engine(sc, args.engine), args.quiet)
+            sc.name: run_replicates(
+                sc, seeds[sc.name], ex, in_flight, choose_engine(sc, args.engine), args.quiet, param_sets=sets
+            )
             for sc in scs
         }
     summarize = summarize_unpaired if unpaired else summarize_pairs
@@ -174,10 +204,12 @@ def cmd_compare(args) -> int:
             master_seed=master,
             seeds=seeds if unpaired else seeds[base.name],
             engines={s.name: choose_engine(s, args.engine) for s in scs},
+            **unc,
         )
         (tmp / "manifest.json").write_text(json_text(man), encoding="utf-8")
     folder = tmp.final
     print(unpaired_text(summary) if unpaired else compare_text(summary))
+    print(f"intervals include: {unc['uncertainty']}")
     print(f"results: {folder}")
     return 0
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..metrics.summary import check_metric
 from ..streams import replicate_seeds
-from .bands import budget_bands, mean_ci, metric_table, monthly_bands, retention_bands
+from .bands import budget_bands, cumulative_bands, mean_ci, metric_table, monthly_bands, retention_bands
 from .batch import run_many
 from .tasks import scenario_dict
 
@@ -22,12 +22,20 @@ def run_replicates(
     engine: str = "auto",
     quiet: bool = False,
     full: bool = False,
+    param_sets: list[dict] | None = None,
 ) -> list[dict]:
-    """Run the scenario on each seed; results in seed order."""
+    """Run the scenario on each seed; results in seed order. With `param_sets` (one
+    behavior parameter set per seed, `sim.calibrate.ensemble`), seed i runs with set i."""
     sj = scenario_dict(scenario)
     out: dict[int, dict] = {}
+    if param_sets is not None:
+        from ..calibrate.task import apply_params
+
+        jobs = ((apply_params(sj, ps), s, engine, full) for s, ps in zip(seeds, param_sets, strict=True))
+    else:
+        jobs = ((sj, s, engine, full) for s in seeds)
     run_many(
-        ((sj, s, engine, full) for s in seeds),
+        jobs,
         executor,
         in_flight,
         lambda job, res: out.__setitem__(job[1], res),
@@ -76,5 +84,6 @@ def aggregate(reps: list[dict]) -> dict:
         "monthly_bands": monthly_bands(reps),
         "retention_bands": retention_bands(reps),
         "budget_bands": budget_bands(reps, months),
+        "cumulative_cost_bands": cumulative_bands(reps, months),
         "replicate_metrics": metric_table(reps),
     }

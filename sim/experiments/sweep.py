@@ -19,6 +19,7 @@ import itertools
 import json
 import math
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Annotated, Literal
@@ -418,25 +419,21 @@ def _index(runs: Path, plan: list, names: list[str], X: np.ndarray) -> pd.DataFr
 
 
 def _sobol(spec: SweepSpec, problem: dict, index: pd.DataFrame, out: Path, figures: bool = True) -> None:
-    """First- and total-order Sobol indices of `spec.output` (mean over seeds)."""
+    """First- and total-order Sobol indices of `spec.output` (mean over seeds), with
+    their 95% intervals and a warning when the sample is too small (`intervals.sobol_table`)."""
     from SALib.analyze import sobol as sobol_analyze
 
     from ..plotting import save, sobol_figure
+    from .intervals import sobol_table
 
     ok = index[index["status"] == "ok"]
     y = ok.groupby("point")[spec.output].mean().reindex(range(index["point"].max() + 1))
     if y.isna().any():
         return
     si = sobol_analyze.analyze(problem, y.to_numpy(), calc_second_order=False, seed=spec.seed)
-    table = pd.DataFrame(
-        {
-            "parameter": problem["names"],
-            "S1": si["S1"],
-            "S1_conf": si["S1_conf"],
-            "ST": si["ST"],
-            "ST_conf": si["ST_conf"],
-        }
-    )
+    table, warning = sobol_table(problem["names"], si, spec.samples)
+    if warning:
+        print(f"laborsim sweep: warning: {warning}", file=sys.stderr)
     _replace(out / "sobol.csv", lambda tmp: table.to_csv(tmp, index=False))
     if figures:
         save(sobol_figure(table, spec.output), out, "sobol")

@@ -8,6 +8,7 @@ from pydantic import Field, SerializeAsAny, ValidationError, field_validator, mo
 
 from .base import FrozenDict, Month, Name, Prob, Strict, fail, frozen
 from .behavior import Behavior
+from .calibration import Calibration, check_paths
 from .places import Calendar, DemandShock, Places
 from .policies import PolicyBase, validate_policies
 from .scoring import Scoring
@@ -85,6 +86,7 @@ class Scenario(Strict):
     shocks: Annotated[tuple[DemandShock, ...], Field(max_length=1000)] = ()
     changes: Annotated[tuple[DatedChange, ...], Field(max_length=600)] = ()
     scoring: Scoring = Scoring()
+    calibration: Calibration | None = None
 
     def changes_at(self, month: str) -> list[tuple[str, PolicyBase]]:
         """(policy name, configuration from `month` on) of the dated changes of `month`,
@@ -127,6 +129,11 @@ class Scenario(Strict):
             if s.sector not in self.places.sectors:
                 raise fail(f"shocks.{i}.sector", repr(s.sector), ", ".join(self.places.sectors))
         self._check_changes()
+        if self.calibration is not None:
+            try:
+                check_paths(self.calibration, self.behavior.model_dump())
+            except ValueError as e:
+                raise ValueError(f"calibration.{e}") from None
         return self
 
     def _check_changes(self) -> None:

@@ -312,7 +312,7 @@ def test_parquet_replicates_write_every_table_and_each_reads_back(tmp_path, caps
     assert main([*argv, "--out", str(tmp_path)]) == 0
     (folder,) = (tmp_path / "teaching_small").iterdir()
     tables = list(folder.rglob("*.parquet"))
-    assert len(tables) == 4 + 2 * 3 and not list(folder.rglob("*.csv"))
+    assert len(tables) == 5 + 2 * 3 and not list(folder.rglob("*.csv"))  # 5 aggregates (cumulative cost bands)
     for t in tables:
         assert len(pd.read_parquet(t)) > 0, t
 

@@ -1,0 +1,1 @@
+"""Calibration: fit behavior parameters to the targets, lock the result, validate it."""

@@ -1,0 +1,118 @@
+"""Intervals a reviewer accepts: ratio of means, shares inside [0, 1], band names, Sobol warnings."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.budget.tables import value_summary
+from sim.experiments.bands import cumulative_bands, metric_ci
+from sim.experiments.intervals import fieller, logit_interval, ratio_of_means, sobol_table, wilson
+
+
+def test_ratio_of_means_keeps_the_seed_that_bought_nothing():
+    # hand-computed: mean cost 100, mean gain (2 + 0 + 4) / 3 = 2 -> 50 yuan per unit;
+    # averaging per-seed ratios and dropping the 0-gain seed gives (50 + 25) / 2 = 37.5
+    r = ratio_of_means([100.0, 100.0, 100.0], [2.0, 0.0, 4.0])
+    assert r["ratio"] == pytest.approx(50.0)
+    assert r["n"] == 3
+
+
+def test_fieller_with_a_constant_gain_is_the_t_interval_of_the_cost():
+    # hand-computed: mean 5, sd^2 = 20/3, n = 4, t(0.975, 3) = 3.182446
+    # half-width = 3.182446 * sqrt(20/3/4) = 4.108521 -> [0.891479, 9.108521]
+    lo, hi, bounded = fieller([2.0, 4.0, 6.0, 8.0], [1.0, 1.0, 1.0, 1.0])
+    assert bounded
+    assert lo == pytest.approx(0.891479, abs=1e-5)
+    assert hi == pytest.approx(9.108521, abs=1e-5)
+
+
+def test_ratio_of_means_bootstrap_holds_the_ratio_and_is_reproducible():
+    rng = np.random.default_rng(1)
+    gain = rng.normal(10, 2, 20)
+    cost = 500 * gain + rng.normal(0, 300, 20)
+    a, b = ratio_of_means(cost, gain, seed=3), ratio_of_means(cost, gain, seed=3)
+    assert a == b
+    assert a["lo95"] < a["ratio"] < a["hi95"]
+    assert not a["gain_includes_zero"]
+    assert a["fieller_lo95"] < a["ratio"] < a["fieller_hi95"]
+
+
+def test_gain_interval_including_zero_makes_the_ratio_unbounded():
+    r = ratio_of_means([100.0, 120.0, 90.0, 110.0], [2.0, -1.0, 0.0, 1.0])
+    assert r["gain_includes_zero"]
+    assert r["lo95"] == -math.inf and r["hi95"] == math.inf
+    assert "unbounded" in r["note"]
+
+
+def test_value_summary_reports_cost_per_extra_worker_month_as_a_ratio_of_means():
+    per_seed = pd.DataFrame(
+        {
+            "seed": [1, 2, 3],
+            "cost_yuan": [150.0, 130.0, 120.0],
+            "baseline_cost_yuan": [50.0, 30.0, 20.0],
+            "extra_worker_months": [2.0, 0.0, 4.0],
+            "incremental_cost_per_extra_worker_month": [50.0, float("nan"), 25.0],
+        }
+    )
+    v = value_summary(per_seed).set_index("metric")
+    assert v.loc["incremental_cost_per_extra_worker_month", "mean"] == pytest.approx(50.0)
+    assert "ratio of means" in v.loc["incremental_cost_per_extra_worker_month", "interval"]
+
+
+@pytest.mark.parametrize(
+    "shares",
+    [[0.52, 0.99, 0.75, 0.98], [0.3, 0.99], [1.0, 1.0, 0.98], [0.0, 0.01, 0.0], [0.5, 0.5, 0.5]],
+)
+def test_share_intervals_stay_inside_0_1(shares):
+    m, lo, hi = logit_interval(shares)
+    assert 0.0 <= lo <= m <= hi <= 1.0
+    m2, lo2, hi2 = metric_ci("retention_ningbo_6m", shares)
+    assert 0.0 <= lo2 <= hi2 <= 1.0
+
+
+def test_a_count_metric_keeps_the_student_t_interval():
+    m, lo, hi = metric_ci("return_home_total", [0.52, 0.99, 0.75, 0.98])
+    assert hi > 1.0  # the same numbers as a count: no [0, 1] bound applies
+
+
+def test_wilson_hand_computed():
+    # Wilson score interval for 8 of 10, z = 1.959964: (0.4902, 0.9433)
+    lo, hi = wilson(8, 10)
+    assert lo == pytest.approx(0.4902, abs=1e-4)
+    assert hi == pytest.approx(0.9433, abs=1e-4)
+    assert wilson(10, 10)[1] == pytest.approx(1.0) and wilson(10, 10)[1] <= 1.0
+    assert wilson(0, 10)[0] == pytest.approx(0.0) and wilson(0, 10)[0] >= 0.0
+
+
+def test_cumulative_band_is_a_quantile_of_running_totals_not_a_sum_of_quantiles():
+    # two replicates: one spends 10 in month 1, the other 10 in month 2; each total is 10
+    reps = [
+        {"budget": pd.DataFrame({"month": ["2020-01"], "yuan": [10.0]})},
+        {"budget": pd.DataFrame({"month": ["2020-02"], "yuan": [10.0]})},
+    ]
+    b = cumulative_bands(reps, ["2020-01", "2020-02"]).set_index("month")
+    assert b.loc["2020-02", "q05"] == pytest.approx(10.0)
+    assert b.loc["2020-02", "q95"] == pytest.approx(10.0)
+    # the sum of monthly 5% quantiles would say 0.5 + 0.5 = 1.0 yuan
+
+
+def test_sobol_table_has_intervals_and_warns_on_a_small_sample():
+    si = {"S1": np.array([1.065, 0.1]), "S1_conf": np.array([0.4, 0.05]), "ST": np.array([1.1, 0.2]),
+          "ST_conf": np.array([0.3, 0.1])}  # fmt: skip
+    t, warning = sobol_table(["a", "b"], si, n_base=8)
+    assert {"S1_lo95", "S1_hi95", "ST_lo95", "ST_hi95"} <= set(t.columns)
+    assert t.loc[0, "S1_lo95"] == pytest.approx(0.665)
+    assert "sample too small" in warning and "outside [0, 1]" in warning
+    si_ok = {"S1": np.array([0.5, 0.1]), "S1_conf": np.array([0.02, 0.01]), "ST": np.array([0.6, 0.2]),
+             "ST_conf": np.array([0.03, 0.02])}  # fmt: skip
+    assert sobol_table(["a", "b"], si_ok, n_base=1024)[1] == ""
+
+
+def test_value_summary_keeps_share_intervals_inside_0_1():
+    # 4 replicates spread like the issue's `0.810 [0.525, 1.096]`: a t interval leaves [0, 1]
+    per_seed = pd.DataFrame({"seed": [1, 2, 3, 4], "retention_ningbo_6m_poor": [0.52, 0.99, 0.75, 0.98]})
+    v = value_summary(per_seed).set_index("metric").loc["retention_ningbo_6m_poor"]
+    assert 0.0 <= v["lo95"] <= v["mean"] <= v["hi95"] <= 1.0
+    assert "logit" in v["interval"]
