@@ -155,6 +155,14 @@ class Subsidy(Policy):
         self._buf = np.zeros(0)
         self.log: list[tuple[np.ndarray, np.ndarray]] | None = None  # (workers, yuan) when a twin audit asks
 
+    def reconfigure(self, cfg) -> None:
+        """A dated change: the new schedule and rules apply from this month, to the
+        entries not yet paid; each person keeps their place in their schedule and the
+        new-hire cohort still counts from the policy's first start."""
+        super().reconfigure(cfg)
+        self.sched = np.asarray(cfg.schedule_yuan, dtype=np.float64)
+        self.cfg_vec = self._cfg()
+
     def _cfg(self) -> np.ndarray:
         """The rule as numbers for the kernels (see `_due`)."""
         c, el = self.cfg, self.cfg.eligibility

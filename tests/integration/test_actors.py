@@ -52,8 +52,8 @@ def test_spells_keep_why_the_job_ended_and_why_they_left(base):
 def test_subsidy_cliff_shows_as_subsidy_ended():
     """With a big cliff after the last payment, quits for 'subsidy_ended' appear; without one, none."""
     over = {"calendar": {"months": 18}, "policies": {"cixi_subsidy": {"enabled": True}}}
-    with_cliff = _by_reason(_runs(over | {"behavior": {"quit_hazard": {"subsidy_cliff": 3.0}}}), "quits")
-    no_cliff = _by_reason(_runs(over | {"behavior": {"quit_hazard": {"subsidy_cliff": 1.0}}}), "quits")
+    with_cliff = _by_reason(_runs(over | {"behavior": {"quit_hazard": {"subsidy_cliff_per_wage": 3.0}}}), "quits")
+    no_cliff = _by_reason(_runs(over | {"behavior": {"quit_hazard": {"subsidy_cliff_per_wage": 0.0}}}), "quits")
     assert with_cliff.get("subsidy_ended", 0) > 0
     assert no_cliff.get("subsidy_ended", 0) == 0
 
