@@ -24,6 +24,7 @@ import pandas as pd
 from . import rules
 from .agents import Broker, Employer
 from .calendar import Calendar, MonthInfo
+from .counts import early_failures, leaders_and_recruits
 from .ledger import Ledger
 from .market import MarketLog, firm_wages, job_path, prd_wage, years_since_start
 from .params import pack_behavior, pack_month, tenure_bands
@@ -414,20 +415,20 @@ class LaborModel(mesa.Model):
         trends, seasonal demand and shocks); love-job slots are reserved only while
         a policy reserves them."""
         cap = self._capacity = self.firm_capacity(m.info.step)
-        self.leader_firms = self.team_leaders_by_county()
+        self.leader_firms, self._retained = self.leaders_and_recruits()
         love_open = any(p.reserves_love_jobs(m.info.step) for p in self.policies.values())
         for e in self.employers:
             e.capacity = int(cap[e.index])
             e.love_open = love_open
 
-    def team_leaders_by_county(self) -> np.ndarray:
+    def leaders_and_recruits(self) -> tuple[np.ndarray, np.ndarray]:
         """(counties, firms) bool: the firm has a team leader from the county (their
-        pull on the county's recruits, behavior.matching.leader_pull)."""
-        t, nf = self.table, len(self.world.firms.slots)
-        lead = np.flatnonzero(t["leader"])
-        out = np.zeros((len(self.world.county_names), nf), bool)
-        out[t["county"][lead], t["firm"][lead]] = True
-        return out
+        pull on the county's recruits, behavior.matching.leader_pull); and per broker,
+        their recruits in a Ningbo job (for `broker_news`). One pass over the table."""
+        leaders = np.zeros((len(self.world.county_names), len(self.world.firms.slots)), np.bool_)
+        retained = np.zeros(len(self.brokers), np.int64)
+        leaders_and_recruits(self.table, leaders, retained)
+        return leaders, retained
 
     def vacancies(self) -> np.ndarray:
         """(firms, 2): regular and love-job vacancies at this month's capacity."""
@@ -484,14 +485,9 @@ class LaborModel(mesa.Model):
         nb = len(self.brokers)
         if nb == 0:
             return
-        t = self.table
-        emp = where_place(t, JOB)
-        bid = t["broker_id"][emp]
-        retained = np.bincount(bid[bid >= 0], minlength=nb)
-        sp = self.spells.rows[: self.spells.n]
-        early = (sp["broker_id"] >= 0) & (sp["exit_step"] == step - 1)
-        early &= sp["exit_step"] - sp["arrival_step"] < self.b.brokers.early_failure_months
-        failures = np.bincount(sp["broker_id"][early], minlength=nb)
+        retained = self._retained  # counted with the team leaders (`employer_phase`)
+        failures = np.zeros(nb, np.int64)
+        early_failures(self.spells.rows, self.spells.n, step, self.b.brokers.early_failure_months, failures)
         u = self.streams.monthly("broker_leave", step, nb)
         for b in self.brokers:
             if b.active:

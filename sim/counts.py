@@ -1,0 +1,32 @@
+"""Compiled counts over the worker table and the spell log that employers and
+brokers read each month (one pass each, instead of numpy passes over strided
+record columns)."""
+
+from __future__ import annotations
+
+from .jit import kernel
+from .states import JOB
+
+
+@kernel
+def leaders_and_recruits(T, leaders, retained):
+    """One pass over the table: leaders[county, firm] = True where a team leader from
+    the county works at the firm; retained[broker] += 1 for each broker recruit in a
+    Ningbo job."""
+    for i in range(len(T)):
+        f = T[i].firm
+        if T[i].leader and f >= 0:
+            leaders[T[i].county, f] = True
+        b = T[i].broker_id
+        if b >= 0 and T[i].place == JOB:
+            retained[b] += 1
+
+
+@kernel
+def early_failures(S, n_spells, step, early_months, failures):
+    """failures[broker] += 1 for each broker recruit whose spell ended last month
+    within `early_months` of arriving."""
+    for s in range(n_spells):
+        b = S[s].broker_id
+        if b >= 0 and S[s].exit_step == step - 1 and S[s].exit_step - S[s].arrival_step < early_months:
+            failures[b] += 1
