@@ -250,7 +250,6 @@ def family_stay(u, mult, P):
     return u < P[P_FESTIVAL_BACK] + min(P[P_FESTIVAL_STAY] * mult, 1.0 - P[P_FESTIVAL_BACK])
 
 
-
 def stochastic_round(x, u):
     """Round `x` down or up so the expectation is `x` (u uniform in [0, 1))."""
     x = np.asarray(x, dtype=np.float64)

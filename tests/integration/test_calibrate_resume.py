@@ -81,3 +81,17 @@ def test_kill_9_and_resume_keeps_every_finished_trial(tmp_path):
     fitted, held = report.split("## Held-out targets")[0], report.split("## Held-out targets")[1].split("##")[0]
     assert "| T4 |" in held and "| T4 |" not in fitted and "| T1 |" in fitted
     assert (tmp_path / "locked.series.png").stat().st_size > 1000
+
+
+def test_calibrate_through_a_dask_cluster_scores_as_in_process(tmp_path, dask_cluster):
+    """Trials sent to a Dask cluster (`--scheduler`) finish, and trial 0 (the hand-set
+    values on the same common-random-number seeds) has the loss it has in process."""
+    sc = tmp_path / "cal_small.yaml"
+    sc.write_text(SCENARIO.format(base=ROOT / "scenarios" / "teaching_small.yaml"), encoding="utf-8")
+    remote, local = tmp_path / "remote.journal", tmp_path / "local.journal"
+    common = [str(sc), "--out", str(tmp_path / "out"), "--quiet", "--no-figures"]
+    assert main(["calibrate", *common, "--study", str(remote), "--trials", "3", "--scheduler", dask_cluster]) == 0
+    assert main(["calibrate", *common, "--study", str(local), "--trials", "1"]) == 0
+    on_dask, here = _states(remote), _states(local)
+    assert sum(s == "COMPLETE" for s, _ in on_dask.values()) == 3
+    assert on_dask[0] == here[0] and here[0][0] == "COMPLETE"

@@ -1,9 +1,7 @@
 """Replicates, compare, sweeps (resume, failures), executors and bad input."""
 
 import json
-import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +16,7 @@ from sim.cli import main
 from sim.experiments.executors import InProcessExecutor, close_executor, make_executor
 from sim.experiments.replicates import run_replicates
 from sim.streams import replicate_seeds
+from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = {"population": {"people_per_agent": 500}, "calendar": {"months": 4}}
@@ -173,67 +172,12 @@ def test_bad_sweep_files_exit_2(tmp_path, capsys, kw, where):
     assert not (tmp_path / "o").exists()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_bad_scheduler_addresses_exit_2(tmp_path, capsys):
     spec = str(sweep_file(tmp_path))
     assert main(["sweep", spec, "--scheduler", "localhost:8786", "--out", str(tmp_path)]) == 2
     assert "tcp://HOST:PORT" in capsys.readouterr().err
-    assert main(["sweep", spec, "--scheduler", f"tcp://127.0.0.1:{_free_port()}", "--out", str(tmp_path)]) == 2
+    assert main(["sweep", spec, "--scheduler", f"tcp://127.0.0.1:{free_port()}", "--out", str(tmp_path)]) == 2
     assert "unreachable" in capsys.readouterr().err
-
-
-@pytest.fixture
-def dask_cluster(tmp_path):
-    """A real `dask scheduler` and `dask worker` on 127.0.0.1, stopped by PID afterwards."""
-    port = _free_port()
-    addr = f"tcp://127.0.0.1:{port}"
-    dask = str(Path(sys.executable).with_name("dask"))
-    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
-    procs = [
-        subprocess.Popen(
-            [dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=env,
-            cwd=tmp_path,
-        )
-    ]
-    procs.append(
-        subprocess.Popen(
-            [dask, "worker", addr, "--nthreads", "1", "--nworkers", "2", "--no-dashboard", "--host", "127.0.0.1"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=env,
-            cwd=tmp_path,
-        )
-    )
-    try:
-        from distributed import Client
-
-        deadline = time.time() + 60
-        while True:
-            try:
-                with Client(addr, timeout="2s") as c:
-                    if len(c.scheduler_info()["workers"]) >= 2:
-                        break
-            except OSError:
-                pass
-            assert time.time() < deadline, "dask cluster did not start"
-            time.sleep(0.5)
-        yield addr
-    finally:
-        for p in reversed(procs):
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                p.kill()
 
 
 def test_sweep_through_a_dask_cluster_matches_in_process(tmp_path, dask_cluster, capsys):
