@@ -25,7 +25,8 @@ from .agents import Broker, Employer
 from .calendar import Calendar, MonthInfo
 from .ledger import Ledger
 from .params import pack_behavior, pack_month, tenure_bands
-from .policies import Effects, World, build_policies
+from .phase_kernels import gather_view, promote_candidates, recruit, set_month_effects
+from .policies import Effects, WorkerView, World, build_policies
 from .recorder import Recorder
 from .schema import Scenario
 from .spells import CHANNELS, SpellLog
@@ -77,6 +78,10 @@ class Month:
     job_chance: float
     recruits: np.ndarray
     skip: np.ndarray  # workers who do not decide this month (broker recruits)
+    employed: np.ndarray | None = None  # in a Ningbo job after the calendar (ascending)
+    at_home: np.ndarray | None = None  # at home or in a local job after the calendar (ascending)
+    seeking: np.ndarray | None = None  # job seekers after the decisions (arrays engine)
+    arrived: np.ndarray | None = None  # this month's arrivals in Ningbo
 
 
 class LaborModel(mesa.Model):
@@ -114,8 +119,10 @@ class LaborModel(mesa.Model):
         cols = initial_workers(scenario, self.world, self.streams)
         self.table = new_table(cols)
         self.n_workers = len(self.table)
-        self._out = np.zeros((N_OUT, self.n_workers), np.int32)  # travel queue and open quits (sim.transitions)
+        self._out = np.zeros((N_OUT, self.queue_capacity()), np.int32)  # travel queue, open quits (sim.transitions)
         self._nout = np.zeros(N_OUT, np.int64)
+        self._skip = np.zeros(self.n_workers, bool)
+        self._seekers_at_close: int | None = None  # job seekers counted by the last record phase
         self._setup_firms_and_policies()
         self.init_workers()
         reporters = {k: _stock(k) for k in REPORTED} | {"cost_yuan": _total_cost}
@@ -123,6 +130,11 @@ class LaborModel(mesa.Model):
 
     def init_workers(self) -> None:
         """Engine-specific: how workers are visited (agents are views on the table)."""
+
+    def queue_capacity(self) -> int:
+        """Rows of the travel and quit queues (`self._out`): every worker, unless the
+        engine grows them when a month needs more."""
+        return self.n_workers
 
     # ---- set-up ---------------------------------------------------------------------
     def _setup_firms_and_policies(self) -> None:
@@ -202,7 +214,8 @@ class LaborModel(mesa.Model):
         organized = np.zeros(nc, dtype=bool)
         for p in self.policies.values():
             organized |= p.seats_on_offer(nc)
-        chance = self._smooth_chance(float(rules.job_chance(*self.job_market())))
+        seekers, self._seekers_at_close = self._seekers_at_close, None  # nothing moved since it was counted
+        chance = self._smooth_chance(float(rules.job_chance(*self.job_market(seekers))))
         p_home, p_local, p_n = self._lookup_tables(info, organized, chance)
         facts = pack_month(
             step,
@@ -216,15 +229,24 @@ class LaborModel(mesa.Model):
             organized,
         )
         keys = np.array([self.streams.key(d, step) for d in DRAWS], dtype=np.uint64)
-        return Month(info, facts, keys, chance, np.zeros(0, np.int64), np.zeros(self.n_workers, bool))
+        self._skip[:] = False
+        self.month = Month(info, facts, keys, chance, np.zeros(0, np.int64), self._skip)
+        return self.month
 
     def calendar_phase(self, m: Month) -> None:
-        """Tenure grows; in the festival month a share of workers away go home."""
+        """Tenure grows; in the festival month a share of workers away go home.
+        Then who is where (the engine may have listed it in its calendar pass)."""
         self.visit_calendar(m)
+        if m.employed is None:
+            m.employed = where_place(self.table, JOB).astype(np.int32)
+        if m.at_home is None:
+            m.at_home = where_place(self.table, HOME, LOCAL).astype(np.int32)
 
-    def job_market(self) -> tuple[int, int]:
-        """(open jobs, job seekers in Ningbo), in agents, as of the last month's end."""
-        return sum(sum(e.vacancies()) for e in self.employers), self.n_seeking()
+    def job_market(self, seekers: int | None = None) -> tuple[int, int]:
+        """(open jobs, job seekers in Ningbo), in agents, as of the last month's end
+        (`seekers`: already counted)."""
+        vac = self.vacancies().sum()
+        return int(vac), self.n_seeking() if seekers is None else seekers
 
     def n_seeking(self) -> int:
         """Job seekers in Ningbo (agents)."""
@@ -279,23 +301,30 @@ class LaborModel(mesa.Model):
         return float((f.wage * f.slots).sum() / max(f.slots.sum(), 1))
 
     # ---- 2. policies -----------------------------------------------------------------
-    def view(self, idx: np.ndarray, firm: np.ndarray | None = None, prior: np.ndarray | None = None) -> dict:
+    def view(self, idx: np.ndarray, firm: np.ndarray | None = None, prior: np.ndarray | None = None) -> WorkerView:
         """Policy view of workers `idx` as columns (firm and prior spells may be
-        given as they were before a move)."""
-        t = self.table[idx]
-        f = t["firm"] if firm is None else firm
-        fs = np.maximum(f, 0)
-        return {
-            "idx": idx,
-            "county": t["county"].astype(np.int64),
-            "poor": t["poor"],
-            "district": np.where(f >= 0, self.world.firms.district[fs], -1),
-            "prior_spells": t["prior_spells"] if prior is None else prior,
-            "spell_months": t["spell_months"],
-            "firm_wage": np.where(f >= 0, self.world.firms.wage[fs], 0.0),
-            "love_job": t["love_job"],
-            "broker": t["broker"],
+        given as they were before a move), gathered in one compiled pass; any
+        other column of the table is gathered when a policy first asks for it."""
+        idx = np.asarray(idx, dtype=np.int64)
+        n, f = len(idx), self.world.firms
+        cols = {
+            "county": np.empty(n, np.int64),
+            "poor": np.empty(n, np.bool_),
+            "district": np.empty(n, np.int64),
+            "prior_spells": np.empty(n, np.int16),
+            "spell_months": np.empty(n, np.int16),
+            "firm_wage": np.empty(n, np.float64),
+            "love_job": np.empty(n, np.bool_),
+            "broker": np.empty(n, np.bool_),
         }
+        gather_view(self.table, idx, f.district, f.wage, *cols.values())
+        if firm is not None:
+            fs = np.maximum(firm, 0)
+            cols["district"] = np.where(firm >= 0, f.district[fs], -1)
+            cols["firm_wage"] = np.where(firm >= 0, f.wage[fs], 0.0)
+        if prior is not None:
+            cols["prior_spells"] = prior
+        return WorkerView(self.table, {"idx": idx, **cols})
 
     def apply_effects(self, idx: np.ndarray, effects: list[Effects]) -> tuple[dict, np.ndarray]:
         """Apply the policies' effects on workers `idx`: this month's quit-hazard
@@ -319,16 +348,15 @@ class LaborModel(mesa.Model):
         """Every policy sees the workers in a Ningbo job this month (pays, covers,
         follows up); their effects set this month's quit-hazard multiplier."""
         step, t = m.info.step, self.table
-        emp = where_place(t, JOB)
-        w = self.view(emp)
+        w = self.view(m.employed)
+        emp = w["idx"]
         effects = [e for p in self.policies.values() if (e := p.employed_month(step, w)) is not None]
         by_key, covered = self.apply_effects(emp, effects)
         mult = np.ones(len(emp))
         for hs in by_key.values():
             lo, hi = np.minimum.reduce(hs), np.maximum.reduce(hs)
             mult *= np.where(lo < 1.0, lo, hi)
-        t["hazard_mult"][emp] = mult
-        t["liaison"][emp] = covered
+        set_month_effects(t, emp, mult, covered)
 
     # ---- 3. employers ----------------------------------------------------------------
     def firm_capacity(self, step: int) -> np.ndarray:
@@ -358,8 +386,9 @@ class LaborModel(mesa.Model):
     def broker_phase(self, m: Month) -> None:
         """Brokers recruit at home (as many as the jobs they can see allow);
         experienced workers become brokers. In each county, candidates who accept
-        are taken in the month's broker order, up to the brokers' capacity."""
-        step, t = m.info.step, self.table
+        are taken in the month's broker order (highest draw first; equal draws:
+        lower worker index), up to the brokers' capacity."""
+        step = m.info.step
         for p in self.policies.values():
             offer = p.recruiting(step)
             if offer is None:
@@ -372,29 +401,24 @@ class LaborModel(mesa.Model):
             b_weight = np.array([b.weight for b in self.brokers])
             nc = len(self.world.county_names)
             k = np.bincount(b_county, weights=rules.stochastic_round(b_weight * cap, u_cap), minlength=nc)
-            k = k.astype(np.int64)
-            home = where_place(t, HOME, LOCAL)
-            home = home[~m.skip[home]]
-            p_acc = np.where(t["poor"][home], offer.p_accept_poor, offer.p_accept)
-            acc = home[self.streams.uniforms("accept", step, home) < p_acc]
-            order = self.streams.uniforms("broker_order", step, acc)
-            by_county = np.argsort(t["county"][acc], kind="stable")
-            bounds = np.searchsorted(t["county"][acc][by_county], np.arange(nc + 1))
-            got = [m.recruits]
-            for c in np.flatnonzero(k):
-                in_c = by_county[bounds[c] : bounds[c + 1]]
-                top = in_c[np.argpartition(-order[in_c], k[c])[: k[c]]] if k[c] < len(in_c) else in_c
-                got.append(acc[np.sort(top)])
+            k = np.minimum(k.astype(np.int64), len(m.at_home))
+            start = np.concatenate([[0], np.cumsum(k)])
+            fill = np.zeros(nc, np.int64)
+            heap_u, heap_i = np.empty(start[-1]), np.empty(start[-1], np.int64)
+            keys = self.streams.key("accept", step), self.streams.key("broker_order", step)
+            p_acc = offer.p_accept, offer.p_accept_poor
+            recruit(self.table, m.at_home, m.skip, *p_acc, *keys, start, k, fill, heap_u, heap_i)
+            got = [m.recruits] + [np.sort(heap_i[start[c] : start[c] + fill[c]]) for c in np.flatnonzero(k)]
             m.recruits = np.concatenate(got).astype(np.int64)
             m.skip[m.recruits] = True
 
     def _promote(self, m: Month, offer) -> None:
         """Workers with enough months in Ningbo become brokers (behavior.brokers)."""
         t, mb = self.table, self.b.brokers
-        cand = where_place(t, JOB)
-        c = t[cand]
-        cand = cand[~c["is_broker"] & (c["spell_months"] >= mb.promote_min_tenure_months)]
-        cand = cand[self.streams.uniforms("promote", m.info.step, cand) < mb.p_promote_month]
+        rows = m.employed
+        out = np.empty(len(rows), np.int64)
+        key = self.streams.key("promote", m.info.step)
+        cand = out[: promote_candidates(t, rows, mb.promote_min_tenure_months, mb.p_promote_month, key, out)]
         cand = cand[offer.policy.eligible(t["county"][cand].astype(np.int64), t["poor"][cand])]
         for i in cand:
             self.brokers.append(Broker(self, len(self.brokers), int(t["county"][i]), self.scale))
@@ -454,6 +478,7 @@ class LaborModel(mesa.Model):
         t["place"][back] = JOB
         self.flow("festival_back", back)
         new = kind != WANT_BACK
+        m.arrived = idx[new]
         self.arrive(step, idx[new], kind[new], organized[new])
 
     def arrive(self, step: int, idx: np.ndarray, kind: np.ndarray, organized: np.ndarray) -> None:
@@ -504,8 +529,11 @@ class LaborModel(mesa.Model):
     def seekers_in_order(self, step: int) -> np.ndarray:
         """Seekers in Ningbo: organized and broker recruits first, then the rest,
         each group in the month's random order."""
+        return self.order_seekers(step, where_place(self.table, SEEKING))
+
+    def order_seekers(self, step: int, seek: np.ndarray) -> np.ndarray:
+        """Seekers `seek` (ascending) in matching order (see `seekers_in_order`)."""
         t = self.table
-        seek = where_place(t, SEEKING)
         order = self.streams.uniforms("match_order", step, seek)
         pri = t["organized"][seek] | t["broker"][seek]
         return seek[np.lexsort((order, ~pri))]
@@ -534,7 +562,8 @@ class LaborModel(mesa.Model):
 
     def record_phase(self, m: Month) -> None:
         """Stocks by place, county and group; stable employment."""
-        self.recorder.close_month(m.info.step, m.info.label, self.table, self.b.stable_min_months)
+        stocks = self.recorder.close_month(m.info.step, m.info.label, self.table, self.b.stable_min_months)
+        self._seekers_at_close = int(stocks[SEEKING].sum())
 
 
 __all__ = ["LaborModel", "Month"]

@@ -54,9 +54,9 @@ class Recorder:
         if np.size(county):
             self.counts[FLOWS.index(name)] += self._groups(np.atleast_1d(county), np.atleast_1d(poor))
 
-    def close_month(self, step: int, label: str, table: np.ndarray, stable_min_months: int) -> None:
+    def close_month(self, step: int, label: str, table: np.ndarray, stable_min_months: int) -> np.ndarray:
         """Record stocks (place x county x poor) of the worker table and this step's
-        flows, then reset the flows."""
+        flows, then reset the flows. Returns the stocks (agents)."""
         stocks = np.zeros((len(PLACE_LABELS), 2 * self.nc), np.int64)
         stable_c = np.zeros(2 * self.nc, np.int64)
         tally(table, stable_min_months, stocks, stable_c)
@@ -69,6 +69,7 @@ class Recorder:
                 row[f] = float(self.counts[fi, k] * self.scale)
             self.rows.append(row)
         self.counts[:] = 0
+        return stocks
 
     def table(self, county_names: list[str]) -> pd.DataFrame:
         """Tidy monthly table: one row per (month, county, poor)."""

@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..model import LaborModel, Month
-from ..transitions import calendar_all, decide_all
+from ..transitions import N_OUT
+from .array_kernels import calendar_lists, decide_rows, match_rounds
 
 MATCH_ROUNDS = 50  # cap; rounds go on while someone is hired (a full market takes a few)
 
@@ -21,11 +22,41 @@ class ArraysModel(LaborModel):
 
     engine = "arrays"
 
+    def init_workers(self) -> None:
+        """One reusable index buffer: who is where, then this month's job seekers."""
+        self._lists = np.empty(self.n_workers, np.int32)
+
+    def queue_capacity(self) -> int:
+        """Small travel and quit queues; `visit_decide` grows them when a month needs more."""
+        return max(256, self.n_workers // 32)
+
     def visit_calendar(self, m: Month) -> None:
-        calendar_all(self.table, m.facts, self.P, m.keys, self.recorder.counts)
+        nj, nh = calendar_lists(self.table, m.facts, self.P, m.keys, self.recorder.counts, self._lists)
+        m.employed = self._lists[:nj].copy()
+        m.at_home = self._lists[nh:][::-1].copy()
 
     def visit_decide(self, m: Month) -> None:
-        decide_all(m.skip, *self.kernel_args(m))
+        """`decide_row` for every worker not skipped (growing the queues when full);
+        lists the job seekers after their decisions for the match phase."""
+        nseek = np.zeros(1, np.int64)
+        i = 0
+        while True:
+            i = decide_rows(i, m.skip, *self.kernel_args(m), self._lists, nseek)
+            if i == self.n_workers:
+                break
+            grown = np.zeros((N_OUT, 2 * self._out.shape[1]), np.int32)
+            grown[:, : self._out.shape[1]] = self._out
+            self._out = grown
+        m.seeking = self._lists[: nseek[0]]
+
+    def seekers_in_order(self, step: int) -> np.ndarray:
+        """As `LaborModel.seekers_in_order`, from the seekers listed by the decide
+        kernel and this month's arrivals (no pass over the table)."""
+        m = getattr(self, "month", None)
+        if m is None or m.info.step != step or m.seeking is None or m.arrived is None:
+            return super().seekers_in_order(step)
+        seek = np.union1d(m.seeking, m.arrived).astype(np.int64)
+        return self.order_seekers(step, seek)
 
     def match_phase(self, m: Month) -> None:
         """Seekers meet vacancies in rounds: organized and broker recruits first
@@ -49,74 +80,37 @@ class ArraysModel(LaborModel):
             self.train_first_hires(step, np.concatenate(hired_first))
 
     def _match_rounds(self, step: int, seek: np.ndarray, vac: np.ndarray) -> list[np.ndarray]:
-        """Rounds of choosing and accepting for seekers `seek` (in order); updates
-        `vac`; returns the first hires of each round."""
-        hired_first = []
-        for r in range(MATCH_ROUNDS):
-            if len(seek) == 0 or vac.sum() == 0:
-                break
-            u = self.streams.uniforms(f"match:{r}" if r else "match", step, seek)
-            choice = self._choose_firms(seek, vac, u)
-            took, love = self._accept(seek, choice, vac)
-            hired_first.append(self.hire(step, seek[took], choice[took], love))
-            seek = seek[~took]
-            if not took.any():
-                break  # what is left fits no one still looking (e.g. love jobs only)
-        return hired_first
-
-    def _choose_firms(self, seek: np.ndarray, vac: np.ndarray, u: np.ndarray) -> np.ndarray:
-        """Each seeker's firm (or -1) by inverse CDF over `LaborModel.match_weights`.
+        """Rounds of choosing and accepting for seekers `seek` (in order), compiled
+        (`array_kernels.match_rounds`); updates `vac`; returns the first hires.
 
         Seekers with the same (county, organized, poor, skill) share one row of
         weights, so the work is (groups x firms) + (seekers x log), linear in
         the number of seekers (skill is kept to 1/100, see `initial_workers`).
         """
+        n = len(seek)
+        if n == 0:
+            return []
         t = self.table[seek]
         org = t["organized"] | t["broker"]
         key = ((t["county"].astype(np.int64) * 2 + org) * 2 + t["poor"]) * 101 + np.rint(t["skill"] * 100).astype(
             np.int64
         )
-        groups, inv = np.unique(key, return_inverse=True)
-        n_firms = len(vac)
+        groups, g0 = np.unique(key, return_inverse=True)
         skill = (groups % 101 / 100.0)[:, None]
-        poor = (groups // 101 % 2).astype(bool)[:, None]
+        poor = (groups // 101 % 2).astype(bool)
         organized = (groups // 202 % 2).astype(bool)[:, None]
         county = (groups // 404)[:, None]
-        avail = vac[:, 0][None, :] + np.where(poor, vac[:, 1][None, :], 0)
-        cdf = np.cumsum(self.match_weights(skill, county, organized, avail), axis=1)
-        total = cdf[:, -1].copy()
-        cdf /= np.where(total > 0, total, 1.0)[:, None]
-        cdf += np.arange(len(groups))[:, None]
-        pos = np.searchsorted(cdf.ravel(), inv + u.astype(np.float64), side="right") - inv * n_firms
-        return np.where(total[inv] > 0, np.minimum(pos, n_firms - 1), -1)
-
-    def _accept(self, seek: np.ndarray, choice: np.ndarray, vac: np.ndarray):
-        """Firms take choosers in order: poor ones into love slots first, then anyone
-        into regular slots. Updates `vac`; returns (taken mask, love mask)."""
-        n = len(seek)
-        took, love = np.zeros(n, bool), np.zeros(n, bool)
-        rank = np.arange(n)
-        lp = np.flatnonzero((choice >= 0) & self.table["poor"][seek])
-        pos = _rank_within(choice[lp], rank[lp])
-        ok = pos < vac[choice[lp], 1]
-        took[lp[ok]] = love[lp[ok]] = True
-        np.subtract.at(vac[:, 1], choice[lp[ok]], 1)
-        rp = np.flatnonzero((choice >= 0) & ~took)
-        pos = _rank_within(choice[rp], rank[rp])
-        ok = pos < vac[choice[rp], 0]
-        took[rp[ok]] = True
-        np.subtract.at(vac[:, 0], choice[rp[ok]], 1)
-        return took, love[took]
-
-
-def _rank_within(group: np.ndarray, rank: np.ndarray) -> np.ndarray:
-    """Position of each element among those of its group, ordered by rank."""
-    if len(group) == 0:
-        return np.zeros(0, np.int64)
-    o = np.lexsort((rank, group))
-    g = group[o]
-    start = np.r_[0, np.flatnonzero(np.diff(g)) + 1]
-    first = np.repeat(start, np.diff(np.r_[start, len(g)]))
-    pos = np.empty(len(group), np.int64)
-    pos[o] = np.arange(len(g)) - first
-    return pos
+        E = np.ascontiguousarray(
+            np.broadcast_to(self.match_weights(skill, county, organized, 1.0), (len(groups), len(vac))), np.float64
+        )
+        rkeys = np.array(
+            [self.streams.key(f"match:{r}" if r else "match", step) for r in range(MATCH_ROUNDS)], np.uint64
+        )
+        G, F = E.shape
+        ws = [np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int8), np.empty((G, F))]
+        ws += [np.empty(G), np.empty(G, np.bool_), np.empty(G, np.int64)]
+        h_idx, h_firm, h_love = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.bool_)
+        nh = match_rounds(seek.astype(np.int64), g0.astype(np.int64), poor, E, vac, rkeys, *ws, h_idx, h_firm, h_love)
+        if nh == 0:
+            return []
+        return [self.hire(step, h_idx[:nh], h_firm[:nh], h_love[:nh])]

@@ -1,0 +1,122 @@
+"""Compiled loops of the phases both engines share: the policy view, broker
+promotion and broker recruitment. Each visits only the rows its phase needs
+(index lists from the calendar pass or `sim.table.where_place`) and gives the
+same numbers as the numpy code it replaced: `Streams.uniforms` returns float32
+and numpy compares a float32 array with a Python float in float32, so the
+kernels do too where the numpy code did.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .jit import kernel, rule
+from .streams import uniform
+
+
+@kernel
+def gather_view(T, idx, f_district, f_wage, county, poor, district, prior, months, wage, love, broker):
+    """The columns of a policy view of workers `idx` (see `LaborModel.view`)."""
+    for k in range(len(idx)):
+        i = idx[k]
+        f = T[i].firm
+        county[k] = T[i].county
+        poor[k] = T[i].poor
+        district[k] = f_district[f] if f >= 0 else -1
+        prior[k] = T[i].prior_spells
+        months[k] = T[i].spell_months
+        wage[k] = f_wage[f] if f >= 0 else 0.0
+        love[k] = T[i].love_job
+        broker[k] = T[i].broker
+
+
+@kernel
+def promote_candidates(T, rows, min_months, p, key, out):
+    """Workers of `rows` not yet brokers, with at least `min_months` in Ningbo, who
+    draw below `p` (compared in float32, as numpy compares float32 draws with a
+    Python float). Returns how many were written to `out`."""
+    n = 0
+    p32 = np.float32(p)
+    for k in range(len(rows)):
+        i = rows[k]
+        if not T[i].is_broker and T[i].spell_months >= min_months and np.float32(uniform(key, i)) < p32:
+            out[n] = i
+            n += 1
+    return n
+
+
+@rule
+def _worse(u, i, heap_u, heap_i, j):
+    """Whether (u, i) ranks below heap entry j: lower draw, or the same draw and a
+    higher worker index."""
+    return u < heap_u[j] or (u == heap_u[j] and i > heap_i[j])
+
+
+@rule
+def _sift_down(heap_u, heap_i, lo, n, j):
+    """Restore the min-heap (worst entry on top) below position j of heap lo..lo+n."""
+    while True:
+        a = 2 * j + 1
+        if a >= n:
+            return
+        b = a + 1
+        c = a
+        if b < n and _worse(heap_u[lo + b], heap_i[lo + b], heap_u, heap_i, lo + a):
+            c = b
+        if _worse(heap_u[lo + c], heap_i[lo + c], heap_u, heap_i, lo + j):
+            heap_u[lo + j], heap_u[lo + c] = heap_u[lo + c], heap_u[lo + j]
+            heap_i[lo + j], heap_i[lo + c] = heap_i[lo + c], heap_i[lo + j]
+            j = c
+        else:
+            return
+
+
+@rule
+def _sift_up(heap_u, heap_i, lo, j):
+    while j > 0:
+        parent = (j - 1) // 2
+        if _worse(heap_u[lo + j], heap_i[lo + j], heap_u, heap_i, lo + parent):
+            heap_u[lo + j], heap_u[lo + parent] = heap_u[lo + parent], heap_u[lo + j]
+            heap_i[lo + j], heap_i[lo + parent] = heap_i[lo + parent], heap_i[lo + j]
+            j = parent
+        else:
+            return
+
+
+@kernel
+def recruit(T, rows, skip, p_accept, p_accept_poor, key_accept, key_order, start, k, fill, heap_u, heap_i):
+    """Broker recruitment among `rows` (at home or in a local job, any order):
+    each worker not in `skip` accepts with p_accept (p_accept_poor if registered
+    poor); in each county c the `k[c]` acceptors with the highest order draws
+    are kept (ties: the lower worker index) in heap_u/heap_i[start[c]:
+    start[c] + fill[c]]."""
+    for r in range(len(rows)):
+        i = rows[r]
+        if skip[i]:
+            continue
+        p = p_accept_poor if T[i].poor else p_accept
+        if uniform(key_accept, i) >= p:
+            continue
+        c = T[i].county
+        if k[c] == 0:
+            continue
+        u = uniform(key_order, i)
+        lo, n = start[c], fill[c]
+        if n < k[c]:
+            heap_u[lo + n] = u
+            heap_i[lo + n] = i
+            fill[c] = n + 1
+            _sift_up(heap_u, heap_i, lo, n)
+        elif u > heap_u[lo] or (u == heap_u[lo] and i < heap_i[lo]):  # better than the worst kept
+            heap_u[lo] = u
+            heap_i[lo] = i
+            _sift_down(heap_u, heap_i, lo, n, 0)
+
+
+@kernel
+def set_month_effects(T, idx, mult, covered):
+    """Store this month's quit-hazard multiplier and liaison coverage of workers `idx`."""
+    for k in range(len(idx)):
+        i = idx[k]
+        T[i].hazard_mult = mult[k]
+        T[i].liaison = covered[k]
