@@ -78,8 +78,8 @@ class Month:
     job_chance: float
     recruits: np.ndarray
     skip: np.ndarray  # workers who do not decide this month (broker recruits)
-    employed: np.ndarray | None = None  # in a Ningbo job after the calendar (ascending)
-    at_home: np.ndarray | None = None  # at home or in a local job after the calendar (ascending)
+    employed: np.ndarray | None = None  # in a Ningbo job after the calendar (ascending; until decide)
+    at_home: np.ndarray | None = None  # at home or in a local job after the calendar (any order; until decide)
     seeking: np.ndarray | None = None  # job seekers after the decisions (arrays engine)
     arrived: np.ndarray | None = None  # this month's arrivals in Ningbo
 
@@ -416,7 +416,7 @@ class LaborModel(mesa.Model):
         """Workers with enough months in Ningbo become brokers (behavior.brokers)."""
         t, mb = self.table, self.b.brokers
         rows = m.employed
-        out = np.empty(len(rows), np.int64)
+        out = np.empty(len(rows), np.int32)
         key = self.streams.key("promote", m.info.step)
         cand = out[: promote_candidates(t, rows, mb.promote_min_tenure_months, mb.p_promote_month, key, out)]
         cand = cand[offer.policy.eligible(t["county"][cand].astype(np.int64), t["poor"][cand])]

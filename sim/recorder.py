@@ -6,6 +6,8 @@ reported in people (agents times people per agent).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -35,14 +37,19 @@ FLOWS = (
 )
 
 
+COLUMNS = (*PLACE_LABELS, "stable_employed", *FLOWS)  # the figures of a monthly row, in people
+
+
 class Recorder:
-    """Collects flows during a step and stocks at its end."""
+    """Collects flows during a step and stocks at its end; keeps each month as one
+    small array (groups x COLUMNS), shown as dict rows by `rows`."""
 
     def __init__(self, n_counties: int, scale: float) -> None:
         self.nc = n_counties
         self.scale = scale
         self.counts = np.zeros((len(FLOWS), 2 * n_counties), dtype=np.int64)  # this month's flows, in agents
-        self.rows: list[dict] = []
+        self.months: list[tuple[int, str, np.ndarray]] = []  # (step, label, people[group, COLUMNS])
+        self.rows = MonthlyRows(self)
 
     def _groups(self, county, poor) -> np.ndarray:
         return np.bincount(
@@ -60,22 +67,47 @@ class Recorder:
         stocks = np.zeros((len(PLACE_LABELS), 2 * self.nc), np.int64)
         stable_c = np.zeros(2 * self.nc, np.int64)
         tally(table, stable_min_months, stocks, stable_c)
-        for k in range(2 * self.nc):
-            row = {"step": step, "month": label, "county": k // 2, "poor": bool(k % 2)}
-            for p, name in enumerate(PLACE_LABELS):
-                row[name] = float(stocks[p, k] * self.scale)
-            row["stable_employed"] = float(stable_c[k] * self.scale)
-            for fi, f in enumerate(FLOWS):
-                row[f] = float(self.counts[fi, k] * self.scale)
-            self.rows.append(row)
+        agents = np.concatenate([stocks, stable_c[None, :], self.counts]).T
+        self.months.append((step, label, agents * self.scale))
         self.counts[:] = 0
         return stocks
 
     def table(self, county_names: list[str]) -> pd.DataFrame:
         """Tidy monthly table: one row per (month, county, poor)."""
-        df = pd.DataFrame(self.rows)
-        df["county"] = [county_names[c] for c in df["county"]]
-        return df
+        g = 2 * self.nc
+        cols: dict = {
+            "step": np.repeat([s for s, _, _ in self.months], g).astype(np.int64),
+            "month": [label for _, label, _ in self.months for _ in range(g)],
+            "county": [county_names[k // 2] for _ in self.months for k in range(g)],
+            "poor": np.tile(np.arange(g) % 2 == 1, len(self.months)),
+        }
+        values = np.concatenate([v for _, _, v in self.months]) if self.months else np.zeros((0, len(COLUMNS)))
+        cols.update({name: values[:, j] for j, name in enumerate(COLUMNS)})
+        return pd.DataFrame(cols)
+
+
+class MonthlyRows(Sequence):
+    """The recorded months as rows, one dict per (month, county, poor) with keys
+    step, month, county (index), poor and COLUMNS; built when read."""
+
+    def __init__(self, recorder: Recorder) -> None:
+        self._r = recorder
+
+    def __len__(self) -> int:
+        return len(self._r.months) * 2 * self._r.nc
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        step, label, v = self._r.months[i // (2 * self._r.nc)]
+        k = i % (2 * self._r.nc)
+        row = {"step": step, "month": label, "county": k // 2, "poor": bool(k % 2)}
+        row.update(zip(COLUMNS, v[k].tolist(), strict=True))
+        return row
 
 
 @kernel

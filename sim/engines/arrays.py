@@ -8,6 +8,8 @@ their own rows; matching runs in a few vectorized rounds (see `match_phase`).
 
 from __future__ import annotations
 
+import ctypes
+
 import numpy as np
 
 from ..model import LaborModel, Month
@@ -23,8 +25,11 @@ class ArraysModel(LaborModel):
     engine = "arrays"
 
     def init_workers(self) -> None:
-        """One reusable index buffer: who is where, then this month's job seekers."""
+        """One reusable index buffer: who is where, then this month's job seekers.
+        The set-up's temporaries (the initial population's columns, several bytes
+        per worker) go back to the system rather than stay in the C heap."""
         self._lists = np.empty(self.n_workers, np.int32)
+        release_free_memory()
 
     def queue_capacity(self) -> int:
         """Small travel and quit queues; `visit_decide` grows them when a month needs more."""
@@ -32,8 +37,8 @@ class ArraysModel(LaborModel):
 
     def visit_calendar(self, m: Month) -> None:
         nj, nh = calendar_lists(self.table, m.facts, self.P, m.keys, self.recorder.counts, self._lists)
-        m.employed = self._lists[:nj].copy()
-        m.at_home = self._lists[nh:][::-1].copy()
+        m.employed = self._lists[:nj]  # views: valid until the decide kernel lists the seekers here
+        m.at_home = self._lists[nh:]
 
     def visit_decide(self, m: Month) -> None:
         """`decide_row` for every worker not skipped (growing the queues when full);
@@ -114,3 +119,11 @@ class ArraysModel(LaborModel):
         if nh == 0:
             return []
         return [self.hire(step, h_idx[:nh], h_firm[:nh], h_love[:nh])]
+
+
+def release_free_memory() -> None:
+    """Return freed C-heap memory to the system (glibc's malloc_trim; elsewhere nothing)."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
