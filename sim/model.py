@@ -475,7 +475,8 @@ class LaborModel(mesa.Model):
         self.flow("blocked_by_lockdown", idx[~ok])
         idx, kind, organized = idx[ok], kind[ok], organized[ok]
         back = idx[kind == WANT_BACK]
-        t["place"][back] = JOB
+        with self.moving(back):
+            t["place"][back] = JOB
         self.flow("festival_back", back)
         new = kind != WANT_BACK
         m.arrived = idx[new]
@@ -494,7 +495,8 @@ class LaborModel(mesa.Model):
         self.flow("arrivals_ningbo", idx)
         for c, code in ch.items():
             self.flow(f"arrivals_{c}", idx[channel == code])
-        t["place"][idx], t["months_seeking"][idx], t["spell_months"][idx] = SEEKING, 0, 0
+        with self.moving(idx):
+            t["place"][idx], t["months_seeking"][idx], t["spell_months"][idx] = SEEKING, 0, 0
         t["spell"][idx] = self.spells.open(step, t["county"][idx], t["poor"][idx], channel)
         t["broker"][idx] = kind == WANT_BROKER
         t["organized"][idx] = organized
@@ -544,7 +546,8 @@ class LaborModel(mesa.Model):
         t = self.table
         first = idx[self.spells.not_hired(t["spell"][idx])]
         self.spells.hire(t["spell"][first], step)
-        t["firm"][idx], t["love_job"][idx], t["tenure"][idx], t["place"][idx] = firm, love, 0, JOB
+        with self.moving(idx):
+            t["firm"][idx], t["love_job"][idx], t["tenure"][idx], t["place"][idx] = firm, love, 0, JOB
         np.add.at(self.firm_counts[:, 0], firm[~love], 1)
         np.add.at(self.firm_counts[:, 1], firm[love], 1)
         self.spells.mark_support(t["spell"][idx[love]], "love_job")
@@ -556,6 +559,13 @@ class LaborModel(mesa.Model):
         self._greet(step, np.sort(first), "on_hire")
 
     # ---- 7. record ----------------------------------------------------------------------
+    def moving(self, idx: np.ndarray):
+        """Context for a change of workers `idx` after the decide phase: keeps the
+        month's running stock count right (`Recorder.moving`). Every change of a
+        worker's place or spell months between the decide and record phases goes
+        through it."""
+        return self.recorder.moving(self.table, np.asarray(idx), self.b.stable_min_months)
+
     def flow(self, name: str, idx: np.ndarray) -> None:
         """Count workers `idx` in flow `name`."""
         self.recorder.flow(name, self.table["county"][idx], self.table["poor"][idx])

@@ -7,11 +7,12 @@ reported in people (agents times people per agent).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
 
-from .jit import kernel
+from .jit import kernel, rule
 from .states import FESTIVAL, JOB, PLACE_LABELS
 
 FLOWS = (
@@ -50,6 +51,29 @@ class Recorder:
         self.counts = np.zeros((len(FLOWS), 2 * n_counties), dtype=np.int64)  # this month's flows, in agents
         self.months: list[tuple[int, str, np.ndarray]] = []  # (step, label, people[group, COLUMNS])
         self.rows = MonthlyRows(self)
+        self.stocks = np.zeros((len(PLACE_LABELS), 2 * n_counties), np.int64)  # agents by place x group
+        self.stable = np.zeros(2 * n_counties, np.int64)
+        self.running = False  # stocks counted during the month (`start_running`), kept up to date by `moving`
+
+    def start_running(self) -> tuple[np.ndarray, np.ndarray]:
+        """Zeroed stocks for a kernel to count every worker into this month (the arrays
+        engine counts in its decide pass); from then on every change of a counted
+        worker must go through `moving`, and `close_month` uses these counts."""
+        self.stocks[:] = 0
+        self.stable[:] = 0
+        self.running = True
+        return self.stocks, self.stable
+
+    @contextmanager
+    def moving(self, table: np.ndarray, idx: np.ndarray, stable_min_months: int):
+        """Around a change of workers `idx` (place, spell months): takes them out of
+        the running count before and counts them again after (no-op unless running)."""
+        if not self.running or len(idx) == 0:
+            yield
+            return
+        tally_rows(table, idx, stable_min_months, self.stocks, self.stable, -1)
+        yield
+        tally_rows(table, idx, stable_min_months, self.stocks, self.stable, 1)
 
     def _groups(self, county, poor) -> np.ndarray:
         return np.bincount(
@@ -62,12 +86,16 @@ class Recorder:
             self.counts[FLOWS.index(name)] += self._groups(np.atleast_1d(county), np.atleast_1d(poor))
 
     def close_month(self, step: int, label: str, table: np.ndarray, stable_min_months: int) -> np.ndarray:
-        """Record stocks (place x county x poor) of the worker table and this step's
-        flows, then reset the flows. Returns the stocks (agents)."""
-        stocks = np.zeros((len(PLACE_LABELS), 2 * self.nc), np.int64)
-        stable_c = np.zeros(2 * self.nc, np.int64)
-        tally(table, stable_min_months, stocks, stable_c)
-        agents = np.concatenate([stocks, stable_c[None, :], self.counts]).T
+        """Record stocks (place x county x poor) of the worker table (counted now, or
+        the running count) and this step's flows, then reset the flows. Returns the
+        stocks (agents)."""
+        if not self.running:
+            self.stocks[:] = 0
+            self.stable[:] = 0
+            tally(table, stable_min_months, self.stocks, self.stable)
+        self.running = False
+        stocks = self.stocks.copy()
+        agents = np.concatenate([stocks, self.stable[None, :], self.counts]).T
         self.months.append((step, label, agents * self.scale))
         self.counts[:] = 0
         return stocks
@@ -110,14 +138,27 @@ class MonthlyRows(Sequence):
         return row
 
 
+@rule
+def tally_row(T, i, stable_min_months, stocks, stable, sign):
+    """Count worker i (sign +1) or take it out of the count (-1): by place and group
+    (county x 2 + poor), and among the stably employed: holding a Ningbo job (at
+    work or home for the festival) for at least `stable_min_months` months of the spell."""
+    g = T[i].county * 2 + T[i].poor
+    stocks[T[i].place, g] += sign
+    held = T[i].place == JOB or (T[i].place == FESTIVAL and T[i].festival_from == JOB)
+    if held and T[i].spell_months >= stable_min_months:
+        stable[g] += sign
+
+
 @kernel
 def tally(T, stable_min_months, stocks, stable):
-    """Count workers by place and group (county x 2 + poor), and the stably employed:
-    holding a Ningbo job (at work or home for the festival) for at least
-    `stable_min_months` months of the spell."""
+    """`tally_row` for every worker."""
     for i in range(len(T)):
-        g = T[i].county * 2 + T[i].poor
-        stocks[T[i].place, g] += 1
-        held = T[i].place == JOB or (T[i].place == FESTIVAL and T[i].festival_from == JOB)
-        if held and T[i].spell_months >= stable_min_months:
-            stable[g] += 1
+        tally_row(T, i, stable_min_months, stocks, stable, 1)
+
+
+@kernel
+def tally_rows(T, idx, stable_min_months, stocks, stable, sign):
+    """`tally_row` for workers `idx`."""
+    for k in range(len(idx)):
+        tally_row(T, idx[k], stable_min_months, stocks, stable, sign)

@@ -10,6 +10,7 @@ whole table. Every kernel gives the same numbers as the numpy code it replaced
 from __future__ import annotations
 
 from ..jit import kernel
+from ..recorder import tally_row
 from ..states import HOME, JOB, LOCAL, SEEKING
 from ..streams import uniform
 from ..transitions import O_QUIT, O_WANT, calendar_row, decide_row
@@ -35,17 +36,19 @@ def calendar_lists(T, M, P, keys, counts, lists):
 
 
 @kernel
-def decide_rows(start, skip, T, S, F, firms, M, P, bands, keys, counts, out, nout, seek, nseek):
-    """`decide_row` for workers start.. not in `skip`, listing the job seekers
-    after their decision in `seek`. Stops early when a queue of `out` is nearly
-    full and returns the worker to resume from (len(T) when done); a row adds
-    at most one entry to each queue."""
+def decide_rows(start, skip, T, S, F, firms, M, P, bands, keys, counts, out, nout, seek, nseek, smin, stocks, stable):
+    """`decide_row` for workers start.. not in `skip`; then counts each worker in
+    the month's stocks (`sim.recorder.tally_row`) and lists the job seekers in
+    `seek`. Stops early when a queue of `out` is nearly full and returns the
+    worker to resume from (len(T) when done); a row adds at most one entry to
+    each queue."""
     cap = out.shape[1] - 2
     for i in range(start, len(T)):
         if nout[O_WANT] >= cap or nout[O_QUIT] >= cap:
             return i
         if not skip[i]:
             decide_row(i, T, S, F, firms, M, P, bands, keys, counts, out, nout)
+        tally_row(T, i, smin, stocks, stable, 1)
         if T[i].place == SEEKING:
             seek[nseek[0]] = i
             nseek[0] += 1

@@ -42,11 +42,14 @@ class ArraysModel(LaborModel):
 
     def visit_decide(self, m: Month) -> None:
         """`decide_row` for every worker not skipped (growing the queues when full);
-        lists the job seekers after their decisions for the match phase."""
+        counts the month's stocks in the same pass (the phases after it report
+        their moves through `Recorder.moving`) and lists the job seekers after
+        their decisions for the match phase."""
         nseek = np.zeros(1, np.int64)
+        counted = self.recorder.start_running()
         i = 0
         while True:
-            i = decide_rows(i, m.skip, *self.kernel_args(m), self._lists, nseek)
+            i = decide_rows(i, m.skip, *self.kernel_args(m), self._lists, nseek, self.b.stable_min_months, *counted)
             if i == self.n_workers:
                 break
             grown = np.zeros((N_OUT, 2 * self._out.shape[1]), np.int32)
