@@ -17,6 +17,7 @@ from ..transitions import N_OUT
 from .array_kernels import calendar_lists, decide_rows, match_rounds
 
 MATCH_ROUNDS = 50  # cap; rounds go on while someone is hired (a full market takes a few)
+SCORE_CACHE_MAX = 2_000_000  # cells (8 bytes each) of the kept exp(score) rows, groups x firms
 
 
 class ArraysModel(LaborModel):
@@ -104,13 +105,8 @@ class ArraysModel(LaborModel):
             np.int64
         )
         groups, g0 = np.unique(key, return_inverse=True)
-        skill = (groups % 101 / 100.0)[:, None]
         poor = (groups // 101 % 2).astype(bool)
-        organized = (groups // 202 % 2).astype(bool)[:, None]
-        county = (groups // 404)[:, None]
-        E = np.ascontiguousarray(
-            np.broadcast_to(self.match_weights(skill, county, organized, 1.0), (len(groups), len(vac))), np.float64
-        )
+        E = self._exp_scores(groups, len(vac))
         rkeys = np.array(
             [self.streams.key(f"match:{r}" if r else "match", step) for r in range(MATCH_ROUNDS)], np.uint64
         )
@@ -122,6 +118,32 @@ class ArraysModel(LaborModel):
         if nh == 0:
             return []
         return [self.hire(step, h_idx[:nh], h_firm[:nh], h_love[:nh])]
+
+    def _exp_scores(self, groups: np.ndarray, n_firms: int) -> np.ndarray:
+        """exp(score) of `LaborModel.match_weights` per seeker group (rows) and firm.
+        Scores depend only on the group and the firms' facts, so rows are kept
+        from month to month and computed again when the firms' facts change."""
+        f = self.world.firms
+        n_keys = 4 * len(self.world.county_names) * 101
+        if n_keys * n_firms > SCORE_CACHE_MAX:  # many firms: no cache, this month's groups only
+            return np.ascontiguousarray(np.broadcast_to(self._scores_of(groups), (len(groups), n_firms)))
+        facts = (f.wage.tobytes(), f.skill_required.tobytes(), f.district.tobytes(), f.market.tobytes())
+        cache = getattr(self, "_scores", None)
+        if cache is None or cache[0] != facts:
+            cache = self._scores = (facts, np.empty((n_keys, n_firms)), np.zeros(n_keys, bool))
+        _, rows, known = cache
+        new = groups[~known[groups]]
+        if len(new):
+            rows[new] = np.broadcast_to(self._scores_of(new), (len(new), n_firms))
+            known[new] = True
+        return rows[groups]
+
+    def _scores_of(self, keys: np.ndarray) -> np.ndarray:
+        """exp(score) rows of seeker-group keys (county, organized, poor, skill)."""
+        skill = (keys % 101 / 100.0)[:, None]
+        organized = (keys // 202 % 2).astype(bool)[:, None]
+        county = (keys // 404)[:, None]
+        return self.match_weights(skill, county, organized, 1.0)
 
 
 def release_free_memory() -> None:

@@ -38,10 +38,11 @@ class BrokerProgram(Policy):
     def employed_month(self, step: int, w: dict) -> None:
         """Follow-up fees for broker recruits in a job."""
         rec = np.flatnonzero(w["broker"])
-        self.follow_up(step, {k: v[rec] for k, v in w.items()})
+        self.follow_up(step, {k: w[k][rec] for k in ("idx", "poor", "county")})
 
     def follow_up(self, step: int, w: dict) -> None:
-        """Pay the fee for broker-recruited employed workers `w` still in follow-up."""
+        """Pay the fee for broker-recruited employed workers `w` (columns idx, poor,
+        county) still in follow-up."""
         if not self.active(step) or len(w["idx"]) == 0:
             return
         idx = w["idx"]
