@@ -25,7 +25,7 @@ from .agents import Broker, Employer
 from .calendar import Calendar, MonthInfo
 from .ledger import Ledger
 from .params import pack_behavior, pack_month, tenure_bands
-from .phase_kernels import gather_view, promote_candidates, recruit, set_month_effects
+from .phase_kernels import accepting, gather_view, promote_candidates, recruit, set_month_effects
 from .policies import Effects, WorkerView, World, build_policies
 from .recorder import Recorder
 from .schema import Scenario
@@ -405,9 +405,10 @@ class LaborModel(mesa.Model):
             start = np.concatenate([[0], np.cumsum(k)])
             fill = np.zeros(nc, np.int64)
             heap_u, heap_i = np.empty(start[-1]), np.empty(start[-1], np.int64)
-            keys = self.streams.key("accept", step), self.streams.key("broker_order", step)
+            cand = np.empty(len(m.at_home), np.int32)
             p_acc = offer.p_accept, offer.p_accept_poor
-            recruit(self.table, m.at_home, m.skip, *p_acc, *keys, start, k, fill, heap_u, heap_i)
+            cand = cand[: accepting(self.table, m.at_home, m.skip, *p_acc, self.streams.key("accept", step), cand)]
+            recruit(self.table, cand, self.streams.key("broker_order", step), start, k, fill, heap_u, heap_i)
             got = [m.recruits] + [np.sort(heap_i[start[c] : start[c] + fill[c]]) for c in np.flatnonzero(k)]
             m.recruits = np.concatenate(got).astype(np.int64)
             m.skip[m.recruits] = True

@@ -37,11 +37,10 @@ def promote_candidates(T, rows, min_months, p, key, out):
     Python float). Returns how many were written to `out`."""
     n = 0
     p32 = np.float32(p)
-    for k in range(len(rows)):
+    for k in range(len(rows)):  # branch-free: a draw's outcome is unpredictable, a branch on it costs more
         i = rows[k]
-        if not T[i].is_broker and T[i].spell_months >= min_months and np.float32(uniform(key, i)) < p32:
-            out[n] = i
-            n += 1
+        out[n] = i
+        n += (not T[i].is_broker) & (T[i].spell_months >= min_months) & (np.float32(uniform(key, i)) < p32)
     return n
 
 
@@ -84,19 +83,26 @@ def _sift_up(heap_u, heap_i, lo, j):
 
 
 @kernel
-def recruit(T, rows, skip, p_accept, p_accept_poor, key_accept, key_order, start, k, fill, heap_u, heap_i):
-    """Broker recruitment among `rows` (at home or in a local job, any order):
-    each worker not in `skip` accepts with p_accept (p_accept_poor if registered
-    poor); in each county c the `k[c]` acceptors with the highest order draws
-    are kept (ties: the lower worker index) in heap_u/heap_i[start[c]:
-    start[c] + fill[c]]."""
-    for r in range(len(rows)):
+def accepting(T, rows, skip, p_accept, p_accept_poor, key, out):
+    """Workers of `rows` not in `skip` who accept a broker's offer: draw below
+    p_accept (p_accept_poor if registered poor). Returns how many were written
+    to `out` (in the order of `rows`)."""
+    n = 0
+    for r in range(len(rows)):  # branch-free, as in promote_candidates
         i = rows[r]
-        if skip[i]:
-            continue
         p = p_accept_poor if T[i].poor else p_accept
-        if uniform(key_accept, i) >= p:
-            continue
+        out[n] = i
+        n += (not skip[i]) & (uniform(key, i) < p)
+    return n
+
+
+@kernel
+def recruit(T, cand, key_order, start, k, fill, heap_u, heap_i):
+    """Broker recruitment among the accepting workers `cand` (any order): in each
+    county c the `k[c]` with the highest order draws are kept (ties: the lower
+    worker index) in heap_u/heap_i[start[c]: start[c] + fill[c]]."""
+    for r in range(len(cand)):
+        i = cand[r]
         c = T[i].county
         if k[c] == 0:
             continue

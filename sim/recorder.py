@@ -144,10 +144,10 @@ def tally_row(T, i, stable_min_months, stocks, stable, sign):
     (county x 2 + poor), and among the stably employed: holding a Ningbo job (at
     work or home for the festival) for at least `stable_min_months` months of the spell."""
     g = T[i].county * 2 + T[i].poor
-    stocks[T[i].place, g] += sign
-    held = T[i].place == JOB or (T[i].place == FESTIVAL and T[i].festival_from == JOB)
-    if held and T[i].spell_months >= stable_min_months:
-        stable[g] += sign
+    p = T[i].place
+    stocks[p, g] += sign
+    held = (p == JOB) | ((p == FESTIVAL) & (T[i].festival_from == JOB))  # branch-free: places are mixed
+    stable[g] += sign * (held & (T[i].spell_months >= stable_min_months))
 
 
 @kernel

@@ -26,12 +26,12 @@ def calendar_lists(T, M, P, keys, counts, lists):
     for i in range(len(T)):
         calendar_row(i, T, M, P, keys, counts)
         p = T[i].place
-        if p == JOB:
-            lists[nj] = i
-            nj += 1
-        elif p == HOME or p == LOCAL:
-            nh -= 1
-            lists[nh] = i
+        # branch-free (places are mixed, a branch would mispredict): both slots are free
+        # (nj + len - nh <= i), and a slot not claimed is written again later
+        lists[nj] = i
+        nj += p == JOB
+        lists[nh - 1] = i
+        nh -= (p == HOME) | (p == LOCAL)
     return nj, nh
 
 
@@ -43,15 +43,17 @@ def decide_rows(start, skip, T, S, F, firms, M, P, bands, keys, counts, out, nou
     worker to resume from (len(T) when done); a row adds at most one entry to
     each queue."""
     cap = out.shape[1] - 2
+    ns = nseek[0]
     for i in range(start, len(T)):
         if nout[O_WANT] >= cap or nout[O_QUIT] >= cap:
+            nseek[0] = ns
             return i
         if not skip[i]:
             decide_row(i, T, S, F, firms, M, P, bands, keys, counts, out, nout)
         tally_row(T, i, smin, stocks, stable, 1)
-        if T[i].place == SEEKING:
-            seek[nseek[0]] = i
-            nseek[0] += 1
+        seek[ns] = i  # branch-free, as in calendar_lists
+        ns += T[i].place == SEEKING
+    nseek[0] = ns
     return len(T)
 
 
