@@ -40,7 +40,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-REF = Path(os.environ.get("PERF_REFERENCE", ROOT.parent / "shared" / "perf-reference"))
+REF = Path(
+    os.environ.get("PERF_REFERENCE")
+    or next((p / "shared" / "perf-reference" for p in ROOT.parents if (p / "shared" / "perf-reference").is_dir()), "")
+)  # ../shared/perf-reference of the checkout (or of a folder above it, e.g. from a git worktree)
 PPA_1M = 344604 / 1_000_000  # people per agent giving 1,000,000 workers in the 2020 baseline
 
 STEP_CHILD = r"""

@@ -121,7 +121,6 @@ class LaborModel(mesa.Model):
         self.n_workers = len(self.table)
         self._out = np.zeros((N_OUT, self.queue_capacity()), np.int32)  # travel queue, open quits (sim.transitions)
         self._nout = np.zeros(N_OUT, np.int64)
-        self._skip = np.zeros(self.n_workers, bool)
         self._seekers_at_close: int | None = None  # job seekers counted by the last record phase
         self._setup_firms_and_policies()
         self.init_workers()
@@ -229,8 +228,8 @@ class LaborModel(mesa.Model):
             organized,
         )
         keys = np.array([self.streams.key(d, step) for d in DRAWS], dtype=np.uint64)
-        self._skip[:] = False
-        self.month = Month(info, facts, keys, chance, np.zeros(0, np.int64), self._skip)
+        skip = np.zeros(self.n_workers, bool)  # fresh zero pages: only the pages of recruits become resident
+        self.month = Month(info, facts, keys, chance, np.zeros(0, np.int64), skip)
         return self.month
 
     def calendar_phase(self, m: Month) -> None:

@@ -130,13 +130,13 @@ class ArraysModel(LaborModel):
         facts = (f.wage.tobytes(), f.skill_required.tobytes(), f.district.tobytes(), f.market.tobytes())
         cache = getattr(self, "_scores", None)
         if cache is None or cache[0] != facts:
-            cache = self._scores = (facts, np.empty((n_keys, n_firms)), np.zeros(n_keys, bool))
-        _, rows, known = cache
-        new = groups[~known[groups]]
-        if len(new):
-            rows[new] = np.broadcast_to(self._scores_of(new), (len(new), n_firms))
-            known[new] = True
-        return rows[groups]
+            cache = self._scores = (facts, {})
+        rows = cache[1]
+        new = [g for g in groups.tolist() if g not in rows]
+        if new:
+            for g, row in zip(new, np.broadcast_to(self._scores_of(np.array(new)), (len(new), n_firms)), strict=True):
+                rows[g] = row.copy()
+        return np.array([rows[g] for g in groups.tolist()], np.float64).reshape(len(groups), n_firms)
 
     def _scores_of(self, keys: np.ndarray) -> np.ndarray:
         """exp(score) rows of seeker-group keys (county, organized, poor, skill)."""
