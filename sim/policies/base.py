@@ -77,8 +77,9 @@ class Effects:
 class WorkerView(dict):
     """Workers shown to a policy, as columns (a dict of numpy arrays over them:
     idx, county, poor, district, prior_spells, spell_months, firm_wage, love_job,
-    broker). Any other column of the worker table is gathered on first use
-    (`w["skill"]`), so a new column needs no change here."""
+    broker, first_away, broker_id, program_firm, spell_start). Any other column of
+    the worker table is gathered on first use (`w["skill"]`), so a new column needs
+    no change here."""
 
     def __init__(self, table: np.ndarray, cols: dict) -> None:
         super().__init__(cols)

@@ -35,6 +35,6 @@ def test_broker_picks_equal_the_numpy_rule_also_at_ties_across_the_cut():
     for c, kc in cuts:
         k = np.zeros(nc, np.int64)
         k[c] = kc
-        (got_c, got), = m.broker_picks(step, cand, k)
+        ((got_c, got),) = m.broker_picks(step, cand, k)
         assert got_c == c
         np.testing.assert_array_equal(got, numpy_rule(m, step, cand, c, kc), err_msg=f"county {c}, k {kc}")
