@@ -8,7 +8,7 @@ same compiled functions one row at a time. Set the environment variable
 for reading tracebacks).
 
 Compiled code is cached on disk (`cache=True`) under the user's cache folder,
-in a subfolder named by a hash of the package's top-level modules: numba itself
+in a subfolder named by a hash of the package's modules that hold compiled code: numba itself
 checks only the timestamp of the file that defines a function, not of the
 modules whose constants it reads (flow codes, parameter indices), so a change
 anywhere in those modules must start a new cache.
@@ -25,10 +25,12 @@ NO_JIT = os.environ.get("LABORSIM_NO_JIT", "") not in ("", "0")
 
 def cache_dir() -> Path:
     """Where compiled rules are cached: $LABORSIM_CACHE or ~/.cache/laborsim, then
-    numba-<hash of sim/*.py>."""
+    numba-<hash of sim/*.py, sim/engines/*.py and sim/policies/*.py> (the modules
+    that hold compiled code or the constants it reads)."""
     h = hashlib.sha256()
-    for f in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(f.name.encode() + f.read_bytes())
+    here = Path(__file__).parent
+    for f in sorted([*here.glob("*.py"), *here.glob("engines/*.py"), *here.glob("policies/*.py")]):
+        h.update(str(f.relative_to(here)).encode() + f.read_bytes())
     base = os.environ.get("LABORSIM_CACHE") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "laborsim"
     )

@@ -28,7 +28,15 @@ from .counts import early_failures, leaders_and_recruits
 from .ledger import Ledger
 from .market import MarketLog, firm_wages, job_path, prd_wage, years_since_start
 from .params import pack_behavior, pack_month, tenure_bands
-from .policies import Effects, World, build_policies
+from .phase_kernels import (
+    accepting,
+    gather_view,
+    promote_candidates,
+    recruit,
+    set_month_effects,
+    ties_at_cut,
+)
+from .policies import Effects, WorkerView, World, build_policies
 from .recorder import Recorder
 from .schema import LEVERS, Scenario
 from .spells import CHANNELS, SpellLog
@@ -81,6 +89,10 @@ class Month:
     job_chance: float
     recruits: np.ndarray
     skip: np.ndarray  # workers who do not decide this month (broker recruits)
+    employed: np.ndarray | None = None  # in a Ningbo job after the calendar (ascending; until decide)
+    at_home: np.ndarray | None = None  # at home or in a local job after the calendar (any order; until decide)
+    seeking: np.ndarray | None = None  # job seekers after the decisions (arrays engine)
+    arrived: np.ndarray | None = None  # this month's arrivals in Ningbo
 
 
 class LaborModel(mesa.Model):
@@ -118,9 +130,10 @@ class LaborModel(mesa.Model):
         cols = initial_workers(scenario, self.world, self.streams)
         self.table = new_table(cols)
         self.n_workers = len(self.table)
-        self._out = np.zeros((N_OUT, self.n_workers), np.int32)  # travel queue and open quits (sim.transitions)
+        self._out = np.zeros((N_OUT, self.queue_capacity()), np.int32)  # travel queue, open quits (sim.transitions)
         self._nout = np.zeros(N_OUT, np.int64)
         self._deferred = np.zeros((2, 0), np.int64)  # (worker, why) waiting for travel to reopen
+        self._seekers_at_close: int | None = None  # job seekers counted by the last record phase
         self._setup_firms_and_policies()
         self._setup_market()
         self.init_workers()
@@ -129,6 +142,11 @@ class LaborModel(mesa.Model):
 
     def init_workers(self) -> None:
         """Engine-specific: how workers are visited (agents are views on the table)."""
+
+    def queue_capacity(self) -> int:
+        """Rows of the travel and quit queues (`self._out`): every worker, unless the
+        engine grows them when a month needs more."""
+        return self.n_workers
 
     # ---- set-up ---------------------------------------------------------------------
     def _setup_firms_and_policies(self) -> None:
@@ -241,7 +259,8 @@ class LaborModel(mesa.Model):
         organized = np.zeros(nc, dtype=bool)
         for p in self.policies.values():
             organized |= p.seats_on_offer(nc)
-        chance = self._smooth_chance(float(rules.job_chance(*self.job_market())))
+        seekers, self._seekers_at_close = self._seekers_at_close, None  # nothing moved since it was counted
+        chance = self._smooth_chance(float(rules.job_chance(*self.job_market(seekers))))
         p_home, p_local, p_n = self._lookup_tables(info, organized, chance)
         facts = pack_month(
             step,
@@ -255,17 +274,25 @@ class LaborModel(mesa.Model):
             organized,
         )
         keys = np.array([self.streams.key(d, step) for d in DRAWS], dtype=np.uint64)
-        skip = np.zeros(self.n_workers, bool)
+        skip = np.zeros(self.n_workers, bool)  # fresh zero pages: only the pages of recruits become resident
         skip[self._deferred[0]] = True  # waiting to travel: they do not decide again
-        return Month(info, facts, keys, chance, np.zeros(0, np.int64), skip)
+        self.month = Month(info, facts, keys, chance, np.zeros(0, np.int64), skip)
+        return self.month
 
     def calendar_phase(self, m: Month) -> None:
-        """Tenure grows; in the festival month a share of workers away go home."""
+        """Tenure grows; in the festival month a share of workers away go home.
+        Then who is where (the engine may have listed it in its calendar pass)."""
         self.visit_calendar(m)
+        if m.employed is None:
+            m.employed = where_place(self.table, JOB).astype(np.int32)
+        if m.at_home is None:
+            m.at_home = where_place(self.table, HOME, LOCAL).astype(np.int32)
 
-    def job_market(self) -> tuple[int, int]:
-        """(open jobs, job seekers in Ningbo), in agents, as of the last month's end."""
-        return sum(sum(e.vacancies()) for e in self.employers), self.n_seeking()
+    def job_market(self, seekers: int | None = None) -> tuple[int, int]:
+        """(open jobs, job seekers in Ningbo), in agents, as of the last month's end
+        (`seekers`: already counted)."""
+        vac = self.vacancies().sum()
+        return int(vac), self.n_seeking() if seekers is None else seekers
 
     def n_seeking(self) -> int:
         """Job seekers in Ningbo (agents)."""
@@ -334,27 +361,34 @@ class LaborModel(mesa.Model):
         return float((f.wage * f.slots).sum() / max(f.slots.sum(), 1))
 
     # ---- 2. policies -----------------------------------------------------------------
-    def view(self, idx: np.ndarray, firm: np.ndarray | None = None, prior: np.ndarray | None = None) -> dict:
+    def view(self, idx: np.ndarray, firm: np.ndarray | None = None, prior: np.ndarray | None = None) -> WorkerView:
         """Policy view of workers `idx` as columns (firm and prior spells may be
-        given as they were before a move)."""
-        t = self.table[idx]
-        f = t["firm"] if firm is None else firm
-        fs = np.maximum(f, 0)
-        return {
-            "idx": idx,
-            "county": t["county"].astype(np.int64),
-            "poor": t["poor"],
-            "district": np.where(f >= 0, self.world.firms.district[fs], -1),
-            "prior_spells": t["prior_spells"] if prior is None else prior,
-            "spell_months": t["spell_months"],
-            "firm_wage": np.where(f >= 0, self.world.firms.wage[fs], 0.0),
-            "love_job": t["love_job"],
-            "broker": t["broker"],
-            "program_firm": (f >= 0) & ~self.world.firms.market[fs],
-            "first_away": t["first_away"],
-            "spell_start": np.where(t["spell"] >= 0, self.spells.rows["arrival_step"][np.maximum(t["spell"], 0)], -1),
-            "broker_id": t["broker_id"],
+        given as they were before a move), gathered in one compiled pass; any
+        other column of the table is gathered when a policy first asks for it."""
+        idx = np.asarray(idx, dtype=np.int64)
+        n, f = len(idx), self.world.firms
+        cols = {
+            "county": np.empty(n, np.int64),
+            "poor": np.empty(n, np.bool_),
+            "district": np.empty(n, np.int64),
+            "prior_spells": np.empty(n, np.int16),
+            "spell_months": np.empty(n, np.int16),
+            "firm_wage": np.empty(n, np.float64),
+            "love_job": np.empty(n, np.bool_),
+            "broker": np.empty(n, np.bool_),
+            "first_away": np.empty(n, np.int16),
+            "broker_id": np.empty(n, np.int32),
         }
+        program, spell_start = np.empty(n, np.bool_), np.empty(n, np.int32)
+        given = firm is not None
+        firm_in = np.asarray(firm, np.int64) if given else np.zeros(0, np.int64)
+        arrival = self.spells.rows["arrival_step"]
+        args = (f.district, f.wage, f.market, arrival, tuple(cols.values()), program, spell_start)
+        gather_view(self.table, idx, firm_in, given, *args)
+        cols["program_firm"], cols["spell_start"] = program, spell_start
+        if prior is not None:
+            cols["prior_spells"] = prior
+        return WorkerView(self.table, {"idx": idx, **cols})
 
     def apply_effects(self, idx: np.ndarray, effects: list[Effects]) -> tuple[dict, np.ndarray]:
         """Apply the policies' effects on workers `idx`: this month's quit-hazard
@@ -387,16 +421,15 @@ class LaborModel(mesa.Model):
         """Every policy sees the workers in a Ningbo job this month (pays, covers,
         follows up); their effects set this month's quit-hazard multiplier."""
         step, t = m.info.step, self.table
-        emp = where_place(t, JOB)
-        w = self.view(emp)
+        w = self.view(m.employed)
+        emp = w["idx"]
         effects = [e for p in self.policies.values() if (e := p.employed_month(step, w)) is not None]
         by_key, covered = self.apply_effects(emp, effects)
         mult = np.ones(len(emp))
         for hs in by_key.values():
             lo, hi = np.minimum.reduce(hs), np.maximum.reduce(hs)
             mult *= np.where(lo < 1.0, lo, hi)
-        t["hazard_mult"][emp] = mult
-        t["liaison"][emp] = covered
+        set_month_effects(t, emp, mult, covered)
 
     # ---- 3. employers ----------------------------------------------------------------
     def firm_capacity(self, step: int) -> np.ndarray:
@@ -438,8 +471,10 @@ class LaborModel(mesa.Model):
     def broker_phase(self, m: Month) -> None:
         """Brokers recruit at home (as many as the jobs they can see allow);
         experienced workers become brokers. In each county, candidates who accept
-        are taken in the month's broker order, up to the brokers' capacity."""
-        step, t = m.info.step, self.table
+        are taken in the month's broker order (highest draw first; draws that tie
+        across the cut as numpy's argpartition took them, `_cut_at_tie`), up to the
+        brokers' capacity."""
+        step = m.info.step
         self.broker_news(step)
         for p in self.policies.values():
             offer = p.recruiting(step)
@@ -454,21 +489,45 @@ class LaborModel(mesa.Model):
             nc = len(self.world.county_names)
             per_b = rules.stochastic_round(b_weight * cap, u_cap)
             k = np.bincount(b_county, weights=per_b, minlength=nc).astype(np.int64)
-            home = where_place(t, HOME, LOCAL)
-            home = home[~m.skip[home]]
-            p_acc = np.where(t["poor"][home], offer.p_accept_poor, offer.p_accept)
-            acc = home[self.streams.uniforms("accept", step, home) < p_acc]
-            order = self.streams.uniforms("broker_order", step, acc)
-            by_county = np.argsort(t["county"][acc], kind="stable")
-            bounds = np.searchsorted(t["county"][acc][by_county], np.arange(nc + 1))
+            k = np.minimum(k, len(m.at_home))
+            cand = np.empty(len(m.at_home), np.int32)
+            p_acc = offer.p_accept, offer.p_accept_poor
+            cand = cand[: accepting(self.table, m.at_home, m.skip, *p_acc, self.streams.key("accept", step), cand)]
             got = [m.recruits]
-            for c in np.flatnonzero(k):
-                in_c = by_county[bounds[c] : bounds[c + 1]]
-                top = in_c[np.argpartition(-order[in_c], k[c])[: k[c]]] if k[c] < len(in_c) else in_c
-                got.append(acc[np.sort(top)])
-                self._assign_brokers(got[-1], np.flatnonzero(b_county == c), per_b)
+            for c, top in self.broker_picks(step, cand, k):
+                got.append(top)
+                self._assign_brokers(top, np.flatnonzero(b_county == c), per_b)
             m.recruits = np.concatenate(got).astype(np.int64)
             m.skip[m.recruits] = True
+
+    def broker_picks(self, step: int, cand: np.ndarray, k: np.ndarray) -> list[tuple[int, np.ndarray]]:
+        """(county, recruits ascending) for each county c with k[c] > 0: of the
+        accepting candidates `cand` (any order) of the county, the k[c] with the
+        highest broker-order draws (compiled `recruit`; if draws tie across the
+        cut, `_cut_at_tie`)."""
+        nc, key = len(k), self.streams.key("broker_order", step)
+        start = np.concatenate([[0], np.cumsum(k)])
+        fill = np.zeros(nc, np.int64)
+        heap_u, heap_i = np.empty(start[-1]), np.empty(start[-1], np.int64)
+        recruit(self.table, cand, key, start, k, fill, heap_u, heap_i)
+        kept_eq, cand_eq = np.zeros(nc, np.int64), np.zeros(nc, np.int64)
+        ties_at_cut(self.table, cand, key, start, k, fill, heap_u, kept_eq, cand_eq)
+        picks = []
+        for c in np.flatnonzero(k):
+            tied = cand_eq[c] > kept_eq[c]
+            top = self._cut_at_tie(step, cand, c, k[c]) if tied else np.sort(heap_i[start[c] : start[c] + fill[c]])
+            picks.append((int(c), top))
+        return picks
+
+    def _cut_at_tie(self, step: int, cand: np.ndarray, county: int, k: int) -> np.ndarray:
+        """County `county`'s `k` recruits when order draws tie across the cut: the
+        accepting candidates `cand` of the county in worker order, the top k by
+        numpy's argpartition of the negated draws (how the rule picked them before
+        the compiled `recruit`, so results stay the same bit for bit). Ascending."""
+        t = self.table
+        in_c = np.sort(cand[t["county"][cand] == county]).astype(np.int64)
+        order = self.streams.uniforms("broker_order", step, in_c)
+        return np.sort(in_c[np.argpartition(-order, k)[:k]])
 
     def _assign_brokers(self, recruits: np.ndarray, brokers: np.ndarray, per_b: np.ndarray) -> None:
         """The county's recruits, in order, go to its brokers in turn, each up to
@@ -511,10 +570,10 @@ class LaborModel(mesa.Model):
     def _promote(self, m: Month, offer) -> None:
         """Workers with enough months in Ningbo become brokers (behavior.brokers)."""
         t, mb = self.table, self.b.brokers
-        cand = where_place(t, JOB)
-        c = t[cand]
-        cand = cand[~c["is_broker"] & (c["spell_months"] >= mb.promote_min_tenure_months)]
-        cand = cand[self.streams.uniforms("promote", m.info.step, cand) < mb.p_promote_month]
+        rows = m.employed
+        out = np.empty(len(rows), np.int32)
+        key = self.streams.key("promote", m.info.step)
+        cand = out[: promote_candidates(t, rows, mb.promote_min_tenure_months, mb.p_promote_month, key, out)]
         cand = cand[offer.policy.eligible(t["county"][cand].astype(np.int64), t["poor"][cand])]
         for i in cand:
             self.brokers.append(Broker(self, len(self.brokers), int(t["county"][i]), self.scale))
@@ -580,14 +639,17 @@ class LaborModel(mesa.Model):
         self._deferred = np.concatenate([self._deferred, np.stack([idx[~ok], kind[~ok]])], axis=1)
         idx, kind, organized = idx[ok], kind[ok], organized[ok]
         prd = idx[kind == WANT_PRD]
-        t["place"][prd] = PRD
+        with self.moving(prd):
+            t["place"][prd] = PRD
         self.flow("departures", prd)
         self.flow("to_prd", prd)
         idx, kind, organized = idx[kind != WANT_PRD], kind[kind != WANT_PRD], organized[kind != WANT_PRD]
         back = idx[kind == WANT_BACK]
-        t["place"][back] = JOB
+        with self.moving(back):
+            t["place"][back] = JOB
         self.flow("festival_back", back)
         new = kind != WANT_BACK
+        m.arrived = idx[new]
         self.arrive(step, idx[new], kind[new], organized[new])
 
     def arrive(self, step: int, idx: np.ndarray, kind: np.ndarray, organized: np.ndarray) -> None:
@@ -603,7 +665,8 @@ class LaborModel(mesa.Model):
         self.flow("arrivals_ningbo", idx)
         for c, code in ch.items():
             self.flow(f"arrivals_{c}", idx[channel == code])
-        t["place"][idx], t["months_seeking"][idx], t["spell_months"][idx] = SEEKING, 0, 0
+        with self.moving(idx):
+            t["place"][idx], t["months_seeking"][idx], t["spell_months"][idx] = SEEKING, 0, 0
         t["broker_id"][idx] = np.where(kind == WANT_BROKER, t["broker_id"][idx], -1)
         ids = self.spells.open(step, t["county"][idx], t["poor"][idx], channel, t["broker_id"][idx])
         t["spell"][idx] = ids
@@ -652,8 +715,11 @@ class LaborModel(mesa.Model):
     def seekers_in_order(self, step: int) -> np.ndarray:
         """Seekers in Ningbo: organized and broker recruits first, then the rest,
         each group in the month's random order."""
+        return self.order_seekers(step, where_place(self.table, SEEKING))
+
+    def order_seekers(self, step: int, seek: np.ndarray) -> np.ndarray:
+        """Seekers `seek` (ascending) in matching order (see `seekers_in_order`)."""
         t = self.table
-        seek = where_place(t, SEEKING)
         order = self.streams.uniforms("match_order", step, seek)
         pri = t["organized"][seek] | t["broker"][seek]
         return seek[np.lexsort((order, ~pri))]
@@ -665,7 +731,8 @@ class LaborModel(mesa.Model):
         new = self.spells.not_hired(t["spell"][idx])
         first = idx[new]
         self.spells.hire(t["spell"][first], step, firm[new])
-        t["firm"][idx], t["love_job"][idx], t["tenure"][idx], t["place"][idx] = firm, love, 0, JOB
+        with self.moving(idx):
+            t["firm"][idx], t["love_job"][idx], t["tenure"][idx], t["place"][idx] = firm, love, 0, JOB
         np.add.at(self.firm_counts[:, 0], firm[~love], 1)
         np.add.at(self.firm_counts[:, 1], firm[love], 1)
         self.spells.mark_support(t["spell"][idx[love]], "love_job")
@@ -677,13 +744,21 @@ class LaborModel(mesa.Model):
         self._greet(step, np.sort(first), "on_hire")
 
     # ---- 7. record ----------------------------------------------------------------------
+    def moving(self, idx: np.ndarray):
+        """Context for a change of workers `idx` after the decide phase: keeps the
+        month's running stock count right (`Recorder.moving`). Every change of a
+        worker's place or spell months between the decide and record phases goes
+        through it."""
+        return self.recorder.moving(self.table, np.asarray(idx), self.b.stable_min_months)
+
     def flow(self, name: str, idx: np.ndarray) -> None:
         """Count workers `idx` in flow `name`."""
         self.recorder.flow(name, self.table["county"][idx], self.table["poor"][idx])
 
     def record_phase(self, m: Month) -> None:
         """Stocks by place, county and group; stable employment."""
-        self.recorder.close_month(m.info.step, m.info.label, self.table, self.b.stable_min_months)
+        stocks = self.recorder.close_month(m.info.step, m.info.label, self.table, self.b.stable_min_months)
+        self._seekers_at_close = int(stocks[SEEKING].sum())
         love = np.array([e.love_slots if e.love_open else 0 for e in self.employers], np.int64)
         self.market_log.close_month(m.info.label, self._capacity, self.firm_counts, love, self.world.firms.wage)
 

@@ -6,10 +6,13 @@ reported in people (agents times people per agent).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from contextlib import contextmanager
+
 import numpy as np
 import pandas as pd
 
-from .jit import kernel
+from .jit import kernel, rule
 from .reasons import EVENTS, REASONS
 from .states import FESTIVAL, JOB, PLACE_LABELS
 
@@ -38,16 +41,44 @@ FLOWS = (
 )
 
 
+COLUMNS = (*PLACE_LABELS, "stable_employed", *FLOWS)  # the figures of a monthly row, in people
+
+
 class Recorder:
-    """Collects flows during a step and stocks at its end."""
+    """Collects flows during a step and stocks at its end; keeps each month as one
+    small array (groups x COLUMNS), shown as dict rows by `rows`."""
 
     def __init__(self, n_counties: int, scale: float) -> None:
         self.nc = n_counties
         self.scale = scale
         # this month's flows, in agents; then event x reason (`sim.reasons.reason_row`)
         self.counts = np.zeros((len(FLOWS) + len(EVENTS) * len(REASONS), 2 * n_counties), dtype=np.int64)
-        self.rows: list[dict] = []
+        self.months: list[tuple[int, str, np.ndarray]] = []  # (step, label, people[group, COLUMNS])
+        self.rows = MonthlyRows(self)
         self.reason_rows: list[tuple] = []  # (step, month, group, event, reason, agents), nonzero only
+        self.stocks = np.zeros((len(PLACE_LABELS), 2 * n_counties), np.int64)  # agents by place x group
+        self.stable = np.zeros(2 * n_counties, np.int64)
+        self.running = False  # stocks counted during the month (`start_running`), kept up to date by `moving`
+
+    def start_running(self) -> tuple[np.ndarray, np.ndarray]:
+        """Zeroed stocks for a kernel to count every worker into this month (the arrays
+        engine counts in its decide pass); from then on every change of a counted
+        worker must go through `moving`, and `close_month` uses these counts."""
+        self.stocks[:] = 0
+        self.stable[:] = 0
+        self.running = True
+        return self.stocks, self.stable
+
+    @contextmanager
+    def moving(self, table: np.ndarray, idx: np.ndarray, stable_min_months: int):
+        """Around a change of workers `idx` (place, spell months): takes them out of
+        the running count before and counts them again after (no-op unless running)."""
+        if not self.running or len(idx) == 0:
+            yield
+            return
+        tally_rows(table, idx, stable_min_months, self.stocks, self.stable, -1)
+        yield
+        tally_rows(table, idx, stable_min_months, self.stocks, self.stable, 1)
 
     def _groups(self, county, poor) -> np.ndarray:
         return np.bincount(
@@ -59,30 +90,36 @@ class Recorder:
         if np.size(county):
             self.counts[FLOWS.index(name)] += self._groups(np.atleast_1d(county), np.atleast_1d(poor))
 
-    def close_month(self, step: int, label: str, table: np.ndarray, stable_min_months: int) -> None:
-        """Record stocks (place x county x poor) of the worker table and this step's
-        flows, then reset the flows."""
-        stocks = np.zeros((len(PLACE_LABELS), 2 * self.nc), np.int64)
-        stable_c = np.zeros(2 * self.nc, np.int64)
-        tally(table, stable_min_months, stocks, stable_c)
-        for k in range(2 * self.nc):
-            row = {"step": step, "month": label, "county": k // 2, "poor": bool(k % 2)}
-            for p, name in enumerate(PLACE_LABELS):
-                row[name] = float(stocks[p, k] * self.scale)
-            row["stable_employed"] = float(stable_c[k] * self.scale)
-            for fi, f in enumerate(FLOWS):
-                row[f] = float(self.counts[fi, k] * self.scale)
-            self.rows.append(row)
+    def close_month(self, step: int, label: str, table: np.ndarray, stable_min_months: int) -> np.ndarray:
+        """Record stocks (place x county x poor) of the worker table (counted now, or
+        the running count) and this step's flows, then reset the flows. Returns the
+        stocks (agents)."""
+        if not self.running:
+            self.stocks[:] = 0
+            self.stable[:] = 0
+            tally(table, stable_min_months, self.stocks, self.stable)
+        self.running = False
+        stocks = self.stocks.copy()
+        agents = np.concatenate([stocks, self.stable[None, :], self.counts[: len(FLOWS)]]).T
+        self.months.append((step, label, agents * self.scale))
         by_reason = self.counts[len(FLOWS) :].reshape(len(EVENTS), len(REASONS), 2 * self.nc)
         for ev, r, k in zip(*np.nonzero(by_reason), strict=True):
             self.reason_rows.append((step, label, int(k), int(ev), int(r), int(by_reason[ev, r, k])))
         self.counts[:] = 0
+        return stocks
 
     def table(self, county_names: list[str]) -> pd.DataFrame:
         """Tidy monthly table: one row per (month, county, poor)."""
-        df = pd.DataFrame(self.rows)
-        df["county"] = [county_names[c] for c in df["county"]]
-        return df
+        g = 2 * self.nc
+        cols: dict = {
+            "step": np.repeat([s for s, _, _ in self.months], g).astype(np.int64),
+            "month": [label for _, label, _ in self.months for _ in range(g)],
+            "county": [county_names[k // 2] for _ in self.months for k in range(g)],
+            "poor": np.tile(np.arange(g) % 2 == 1, len(self.months)),
+        }
+        values = np.concatenate([v for _, _, v in self.months]) if self.months else np.zeros((0, len(COLUMNS)))
+        cols.update({name: values[:, j] for j, name in enumerate(COLUMNS)})
+        return pd.DataFrame(cols)
 
     def reason_table(self, county_names: list[str]) -> pd.DataFrame:
         """Tidy flows by reason: one row per (month, county, poor, event, reason)
@@ -106,14 +143,51 @@ class Recorder:
         )
 
 
+class MonthlyRows(Sequence):
+    """The recorded months as rows, one dict per (month, county, poor) with keys
+    step, month, county (index), poor and COLUMNS; built when read."""
+
+    def __init__(self, recorder: Recorder) -> None:
+        self._r = recorder
+
+    def __len__(self) -> int:
+        return len(self._r.months) * 2 * self._r.nc
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        step, label, v = self._r.months[i // (2 * self._r.nc)]
+        k = i % (2 * self._r.nc)
+        row = {"step": step, "month": label, "county": k // 2, "poor": bool(k % 2)}
+        row.update(zip(COLUMNS, v[k].tolist(), strict=True))
+        return row
+
+
+@rule
+def tally_row(T, i, stable_min_months, stocks, stable, sign):
+    """Count worker i (sign +1) or take it out of the count (-1): by place and group
+    (county x 2 + poor), and among the stably employed: holding a Ningbo job (at
+    work or home for the festival) for at least `stable_min_months` months of the spell."""
+    g = T[i].county * 2 + T[i].poor
+    p = T[i].place
+    stocks[p, g] += sign
+    held = (p == JOB) | ((p == FESTIVAL) & (T[i].festival_from == JOB))  # branch-free: places are mixed
+    stable[g] += sign * (held & (T[i].spell_months >= stable_min_months))
+
+
 @kernel
 def tally(T, stable_min_months, stocks, stable):
-    """Count workers by place and group (county x 2 + poor), and the stably employed:
-    holding a Ningbo job (at work or home for the festival) for at least
-    `stable_min_months` months of the spell."""
+    """`tally_row` for every worker."""
     for i in range(len(T)):
-        g = T[i].county * 2 + T[i].poor
-        stocks[T[i].place, g] += 1
-        held = T[i].place == JOB or (T[i].place == FESTIVAL and T[i].festival_from == JOB)
-        if held and T[i].spell_months >= stable_min_months:
-            stable[g] += 1
+        tally_row(T, i, stable_min_months, stocks, stable, 1)
+
+
+@kernel
+def tally_rows(T, idx, stable_min_months, stocks, stable, sign):
+    """`tally_row` for workers `idx`."""
+    for k in range(len(idx)):
+        tally_row(T, idx[k], stable_min_months, stocks, stable, sign)

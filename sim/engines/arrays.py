@@ -8,12 +8,16 @@ their own rows; matching runs in a few vectorized rounds (see `match_phase`).
 
 from __future__ import annotations
 
+import ctypes
+
 import numpy as np
 
 from ..model import LaborModel, Month
-from ..transitions import calendar_all, decide_all
+from ..transitions import N_OUT
+from .array_kernels import calendar_lists, decide_rows, match_rounds
 
 MATCH_ROUNDS = 50  # cap; rounds go on while someone is hired (a full market takes a few)
+SCORE_CACHE_MAX = 2_000_000  # cells (8 bytes each) of the kept exp(score) rows, groups x firms
 
 
 class ArraysModel(LaborModel):
@@ -21,11 +25,47 @@ class ArraysModel(LaborModel):
 
     engine = "arrays"
 
+    def init_workers(self) -> None:
+        """One reusable index buffer: who is where, then this month's job seekers.
+        The set-up's temporaries (the initial population's columns, several bytes
+        per worker) go back to the system rather than stay in the C heap."""
+        self._lists = np.empty(self.n_workers, np.int32)
+        release_free_memory()
+
+    def queue_capacity(self) -> int:
+        """Small travel and quit queues; `visit_decide` grows them when a month needs more."""
+        return max(256, self.n_workers // 32)
+
     def visit_calendar(self, m: Month) -> None:
-        calendar_all(self.table, m.facts, self.P, m.keys, self.recorder.counts)
+        nj, nh = calendar_lists(self.table, m.facts, self.P, m.keys, self.recorder.counts, self._lists)
+        m.employed = self._lists[:nj]  # views: valid until the decide kernel lists the seekers here
+        m.at_home = self._lists[nh:]
 
     def visit_decide(self, m: Month) -> None:
-        decide_all(m.skip, *self.kernel_args(m))
+        """`decide_row` for every worker not skipped (growing the queues when full);
+        counts the month's stocks in the same pass (the phases after it report
+        their moves through `Recorder.moving`) and lists the job seekers after
+        their decisions for the match phase."""
+        nseek = np.zeros(1, np.int64)
+        counted = self.recorder.start_running()
+        i = 0
+        while True:
+            i = decide_rows(i, m.skip, *self.kernel_args(m), self._lists, nseek, self.b.stable_min_months, *counted)
+            if i == self.n_workers:
+                break
+            grown = np.zeros((N_OUT, 2 * self._out.shape[1]), np.int32)
+            grown[:, : self._out.shape[1]] = self._out
+            self._out = grown
+        m.seeking = self._lists[: nseek[0]]
+
+    def seekers_in_order(self, step: int) -> np.ndarray:
+        """As `LaborModel.seekers_in_order`, from the seekers listed by the decide
+        kernel and this month's arrivals (no pass over the table)."""
+        m = getattr(self, "month", None)
+        if m is None or m.info.step != step or m.seeking is None or m.arrived is None:
+            return super().seekers_in_order(step)
+        seek = np.union1d(m.seeking, m.arrived).astype(np.int64)
+        return self.order_seekers(step, seek)
 
     def match_phase(self, m: Month) -> None:
         """Seekers meet vacancies in rounds: organized and broker recruits first
@@ -49,74 +89,76 @@ class ArraysModel(LaborModel):
             self.train_first_hires(step, np.concatenate(hired_first))
 
     def _match_rounds(self, step: int, seek: np.ndarray, vac: np.ndarray) -> list[np.ndarray]:
-        """Rounds of choosing and accepting for seekers `seek` (in order); updates
-        `vac`; returns the first hires of each round."""
-        hired_first = []
-        for r in range(MATCH_ROUNDS):
-            if len(seek) == 0 or vac.sum() == 0:
-                break
-            u = self.streams.uniforms(f"match:{r}" if r else "match", step, seek)
-            choice = self._choose_firms(seek, vac, u)
-            took, love = self._accept(seek, choice, vac)
-            hired_first.append(self.hire(step, seek[took], choice[took], love))
-            seek = seek[~took]
-            if not took.any():
-                break  # what is left fits no one still looking (e.g. love jobs only)
-        return hired_first
-
-    def _choose_firms(self, seek: np.ndarray, vac: np.ndarray, u: np.ndarray) -> np.ndarray:
-        """Each seeker's firm (or -1) by inverse CDF over `LaborModel.match_weights`.
+        """Rounds of choosing and accepting for seekers `seek` (in order), compiled
+        (`array_kernels.match_rounds`); updates `vac`; returns the first hires.
 
         Seekers with the same (county, organized, poor, skill) share one row of
         weights, so the work is (groups x firms) + (seekers x log), linear in
         the number of seekers (skill is kept to 1/100, see `initial_workers`).
         """
+        n = len(seek)
+        if n == 0:
+            return []
         t = self.table[seek]
         org = t["organized"] | t["broker"]
         key = ((t["county"].astype(np.int64) * 2 + org) * 2 + t["poor"]) * 101 + np.rint(t["skill"] * 100).astype(
             np.int64
         )
-        groups, inv = np.unique(key, return_inverse=True)
-        n_firms = len(vac)
-        skill = (groups % 101 / 100.0)[:, None]
-        poor = (groups // 101 % 2).astype(bool)[:, None]
-        organized = (groups // 202 % 2).astype(bool)[:, None]
-        county = (groups // 404)[:, None]
-        avail = vac[:, 0][None, :] + np.where(poor, vac[:, 1][None, :], 0)
-        cdf = np.cumsum(self.match_weights(skill, county, organized, avail), axis=1)
-        total = cdf[:, -1].copy()
-        cdf /= np.where(total > 0, total, 1.0)[:, None]
-        cdf += np.arange(len(groups))[:, None]
-        pos = np.searchsorted(cdf.ravel(), inv + u.astype(np.float64), side="right") - inv * n_firms
-        return np.where(total[inv] > 0, np.minimum(pos, n_firms - 1), -1)
+        groups, g0 = np.unique(key, return_inverse=True)
+        poor = (groups // 101 % 2).astype(bool)
+        E = self._exp_scores(groups, len(vac))
+        rkeys = np.array(
+            [self.streams.key(f"match:{r}" if r else "match", step) for r in range(MATCH_ROUNDS)], np.uint64
+        )
+        G, F = E.shape
+        ws = [np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int8), np.empty((G, F))]
+        ws += [np.empty(G), np.empty(G, np.bool_), np.empty(G, np.int64)]
+        h_idx, h_firm, h_love = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.bool_)
+        nh = match_rounds(seek.astype(np.int64), g0.astype(np.int64), poor, E, vac, rkeys, *ws, h_idx, h_firm, h_love)
+        if nh == 0:
+            return []
+        return [self.hire(step, h_idx[:nh], h_firm[:nh], h_love[:nh])]
 
-    def _accept(self, seek: np.ndarray, choice: np.ndarray, vac: np.ndarray):
-        """Firms take choosers in order: poor ones into love slots first, then anyone
-        into regular slots. Updates `vac`; returns (taken mask, love mask)."""
-        n = len(seek)
-        took, love = np.zeros(n, bool), np.zeros(n, bool)
-        rank = np.arange(n)
-        lp = np.flatnonzero((choice >= 0) & self.table["poor"][seek])
-        pos = _rank_within(choice[lp], rank[lp])
-        ok = pos < vac[choice[lp], 1]
-        took[lp[ok]] = love[lp[ok]] = True
-        np.subtract.at(vac[:, 1], choice[lp[ok]], 1)
-        rp = np.flatnonzero((choice >= 0) & ~took)
-        pos = _rank_within(choice[rp], rank[rp])
-        ok = pos < vac[choice[rp], 0]
-        took[rp[ok]] = True
-        np.subtract.at(vac[:, 0], choice[rp[ok]], 1)
-        return took, love[took]
+    def _exp_scores(self, groups: np.ndarray, n_firms: int) -> np.ndarray:
+        """exp(score) of `LaborModel.match_weights` per seeker group (rows) and firm.
+        Scores depend only on the group and the month's facts (`_score_facts`),
+        so rows are kept from month to month and computed again when they change."""
+        n_keys = 4 * len(self.world.county_names) * 101
+        if n_keys * n_firms > SCORE_CACHE_MAX:  # many firms: no cache, this month's groups only
+            return np.ascontiguousarray(np.broadcast_to(self._scores_of(groups), (len(groups), n_firms)))
+        facts = self._score_facts()
+        cache = getattr(self, "_scores", None)
+        if cache is None or cache[0] != facts:
+            cache = self._scores = (facts, {})
+        rows = cache[1]
+        new = [g for g in groups.tolist() if g not in rows]
+        if new:
+            for g, row in zip(new, np.broadcast_to(self._scores_of(np.array(new)), (len(new), n_firms)), strict=True):
+                rows[g] = row.copy()
+        return np.array([rows[g] for g in groups.tolist()], np.float64).reshape(len(groups), n_firms)
+
+    def _score_facts(self) -> tuple:
+        """Everything `LaborModel.match_weights` reads besides the seeker group: the
+        firms' facts, the counties the program levers reach, the team leaders'
+        firms (`leader_firms`) and the matching parameters."""
+        f, mt = self.world.firms, self.b.matching
+        arrays = (f.wage, f.skill_required, f.district, f.market, self.world.paired_district, self.leader_firms)
+        params = (mt.pairing_bonus, mt.organized_pairing_bonus, mt.program_firm_bonus, mt.mismatch_penalty)
+        params += (mt.wage_beta, mt.leader_pull, self.b.employers.hire_max_shortfall)
+        reach = tuple(self.reach[lv].tobytes() for lv in sorted(self.reach))
+        return tuple(np.asarray(a).tobytes() for a in arrays) + reach + params
+
+    def _scores_of(self, keys: np.ndarray) -> np.ndarray:
+        """exp(score) rows of seeker-group keys (county, organized, poor, skill)."""
+        skill = (keys % 101 / 100.0)[:, None]
+        organized = (keys // 202 % 2).astype(bool)[:, None]
+        county = (keys // 404)[:, None]
+        return self.match_weights(skill, county, organized, 1.0)
 
 
-def _rank_within(group: np.ndarray, rank: np.ndarray) -> np.ndarray:
-    """Position of each element among those of its group, ordered by rank."""
-    if len(group) == 0:
-        return np.zeros(0, np.int64)
-    o = np.lexsort((rank, group))
-    g = group[o]
-    start = np.r_[0, np.flatnonzero(np.diff(g)) + 1]
-    first = np.repeat(start, np.diff(np.r_[start, len(g)]))
-    pos = np.empty(len(group), np.int64)
-    pos[o] = np.arange(len(g)) - first
-    return pos
+def release_free_memory() -> None:
+    """Return freed C-heap memory to the system (glibc's malloc_trim; elsewhere nothing)."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass

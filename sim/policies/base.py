@@ -74,6 +74,28 @@ class Effects:
     marked: np.ndarray | None = None
 
 
+class WorkerView(dict):
+    """Workers shown to a policy, as columns (a dict of numpy arrays over them:
+    idx, county, poor, district, prior_spells, spell_months, firm_wage, love_job,
+    broker, first_away, broker_id, program_firm, spell_start). Any other column of
+    the worker table is gathered on first use (`w["skill"]`), so a new column needs
+    no change here."""
+
+    def __init__(self, table: np.ndarray, cols: dict) -> None:
+        super().__init__(cols)
+        self._table = table
+
+    def __missing__(self, name: str) -> np.ndarray:
+        if self._table.dtype.names is None or name not in self._table.dtype.names:
+            raise KeyError(name)
+        self[name] = self._table[name][self["idx"]]
+        return self[name]
+
+    def subset(self, sel: np.ndarray) -> dict:
+        """The columns (gathered so far) of the workers `sel` (positions or mask)."""
+        return {k: v[sel] for k, v in self.items()}
+
+
 @dataclass
 class BrokerOffer:
     """Broker recruitment on offer this month: people each listed broker can

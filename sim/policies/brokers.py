@@ -65,7 +65,8 @@ class BrokerProgram(Policy):
             self._pay_brokers(step, "broker_result_fee", self.cfg.fee_yuan_on_result, _sub(w, done))
 
     def follow_up(self, step: int, w: dict) -> None:
-        """Pay the fee for broker-recruited employed workers `w` still in follow-up."""
+        """Pay the fee for broker-recruited employed workers `w` (columns idx, poor,
+        county, broker_id) still in follow-up."""
         if not self.active(step) or len(w["idx"]) == 0:
             return
         idx = w["idx"]
@@ -75,5 +76,6 @@ class BrokerProgram(Policy):
 
 
 def _sub(w: dict, sel: np.ndarray) -> dict:
-    """The workers `sel` of a policy view."""
-    return {k: v[sel] for k, v in w.items()}
+    """The workers `sel` of a policy view: the columns the fees need (idx, poor,
+    county, broker_id), not the whole view."""
+    return {k: w[k][sel] for k in ("idx", "poor", "county", "broker_id")}

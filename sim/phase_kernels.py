@@ -1,0 +1,154 @@
+"""Compiled loops of the phases both engines share: the policy view, broker
+promotion and broker recruitment. Each visits only the rows its phase needs
+(index lists from the calendar pass or `sim.table.where_place`) and gives the
+same numbers as the numpy code it replaced: `Streams.uniforms` returns float32
+and numpy compares a float32 array with a Python float in float32, so the
+kernels do too where the numpy code did.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .jit import kernel, rule
+from .streams import uniform
+
+
+@kernel
+def gather_view(T, idx, firm, given, f_district, f_wage, f_market, arrival_step, cols, program, spell_start):
+    """The columns of a policy view of workers `idx` (see `LaborModel.view`); the
+    firm is `firm[k]` where `given` (as it was before a move), else the table's.
+    `cols` holds county, poor, district, prior spells, spell months, firm wage,
+    love job, broker, first away and broker id, in that order."""
+    county, poor, district, prior, months, wage, love, broker, first_away, broker_id = cols
+    for k in range(len(idx)):
+        i = idx[k]
+        f = firm[k] if given else T[i].firm
+        county[k] = T[i].county
+        poor[k] = T[i].poor
+        district[k] = f_district[f] if f >= 0 else -1
+        prior[k] = T[i].prior_spells
+        months[k] = T[i].spell_months
+        wage[k] = f_wage[f] if f >= 0 else 0.0
+        love[k] = T[i].love_job
+        broker[k] = T[i].broker
+        program[k] = (f >= 0) and not f_market[f]
+        first_away[k] = T[i].first_away
+        s = T[i].spell
+        spell_start[k] = arrival_step[s] if s >= 0 else -1
+        broker_id[k] = T[i].broker_id
+
+
+@kernel
+def promote_candidates(T, rows, min_months, p, key, out):
+    """Workers of `rows` not yet brokers, with at least `min_months` in Ningbo, who
+    draw below `p` (compared in float32, as numpy compares float32 draws with a
+    Python float). Returns how many were written to `out`."""
+    n = 0
+    p32 = np.float32(p)
+    for k in range(len(rows)):  # branch-free: a draw's outcome is unpredictable, a branch on it costs more
+        i = rows[k]
+        out[n] = i
+        n += (not T[i].is_broker) & (T[i].spell_months >= min_months) & (np.float32(uniform(key, i)) < p32)
+    return n
+
+
+@rule
+def _worse(u, i, heap_u, heap_i, j):
+    """Whether (u, i) ranks below heap entry j: lower draw, or the same draw and a
+    higher worker index."""
+    return u < heap_u[j] or (u == heap_u[j] and i > heap_i[j])
+
+
+@rule
+def _sift_down(heap_u, heap_i, lo, n, j):
+    """Restore the min-heap (worst entry on top) below position j of heap lo..lo+n."""
+    while True:
+        a = 2 * j + 1
+        if a >= n:
+            return
+        b = a + 1
+        c = a
+        if b < n and _worse(heap_u[lo + b], heap_i[lo + b], heap_u, heap_i, lo + a):
+            c = b
+        if _worse(heap_u[lo + c], heap_i[lo + c], heap_u, heap_i, lo + j):
+            heap_u[lo + j], heap_u[lo + c] = heap_u[lo + c], heap_u[lo + j]
+            heap_i[lo + j], heap_i[lo + c] = heap_i[lo + c], heap_i[lo + j]
+            j = c
+        else:
+            return
+
+
+@rule
+def _sift_up(heap_u, heap_i, lo, j):
+    while j > 0:
+        parent = (j - 1) // 2
+        if _worse(heap_u[lo + j], heap_i[lo + j], heap_u, heap_i, lo + parent):
+            heap_u[lo + j], heap_u[lo + parent] = heap_u[lo + parent], heap_u[lo + j]
+            heap_i[lo + j], heap_i[lo + parent] = heap_i[lo + parent], heap_i[lo + j]
+            j = parent
+        else:
+            return
+
+
+@kernel
+def accepting(T, rows, skip, p_accept, p_accept_poor, key, out):
+    """Workers of `rows` not in `skip` who accept a broker's offer: draw below
+    p_accept (p_accept_poor if registered poor). Returns how many were written
+    to `out` (in the order of `rows`)."""
+    n = 0
+    for r in range(len(rows)):  # branch-free, as in promote_candidates
+        i = rows[r]
+        p = p_accept_poor if T[i].poor else p_accept
+        out[n] = i
+        n += (not skip[i]) & (uniform(key, i) < p)
+    return n
+
+
+@kernel
+def recruit(T, cand, key_order, start, k, fill, heap_u, heap_i):
+    """Broker recruitment among the accepting workers `cand` (any order): in each
+    county c the `k[c]` with the highest order draws are kept (ties: the lower
+    worker index) in heap_u/heap_i[start[c]: start[c] + fill[c]]."""
+    for r in range(len(cand)):
+        i = cand[r]
+        c = T[i].county
+        if k[c] == 0:
+            continue
+        u = uniform(key_order, i)
+        lo, n = start[c], fill[c]
+        if n < k[c]:
+            heap_u[lo + n] = u
+            heap_i[lo + n] = i
+            fill[c] = n + 1
+            _sift_up(heap_u, heap_i, lo, n)
+        elif u > heap_u[lo] or (u == heap_u[lo] and i < heap_i[lo]):  # better than the worst kept
+            heap_u[lo] = u
+            heap_i[lo] = i
+            _sift_down(heap_u, heap_i, lo, n, 0)
+
+
+@kernel
+def set_month_effects(T, idx, mult, covered):
+    """Store this month's quit-hazard multiplier and liaison coverage of workers `idx`."""
+    for k in range(len(idx)):
+        i = idx[k]
+        T[i].hazard_mult = mult[k]
+        T[i].liaison = covered[k]
+
+
+@kernel
+def ties_at_cut(T, cand, key_order, start, k, fill, heap_u, kept_eq, cand_eq):
+    """Per county c whose heap is full (`recruit`): how many kept recruits (kept_eq)
+    and how many accepting candidates (cand_eq) have the cut's draw (the worst kept,
+    heap_u[start[c]]). More candidates than kept recruits at the cut means draws
+    tie across it (24-bit draws tie often in a large county)."""
+    for c in range(len(k)):
+        if k[c] > 0 and fill[c] == k[c]:
+            for j in range(fill[c]):
+                kept_eq[c] += heap_u[start[c] + j] == heap_u[start[c]]
+    for r in range(len(cand)):
+        i = cand[r]
+        c = T[i].county
+        if k[c] > 0 and fill[c] == k[c] and uniform(key_order, i) == heap_u[start[c]]:
+            cand_eq[c] += 1
