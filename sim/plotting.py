@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from .i18n import label, policy_label, t, use_cjk_font  # noqa: E402
+from .i18n import MESSAGES, label, policy_label, t, use_cjk_font  # noqa: E402
 from .metrics.budget import cumulative_by_policy  # noqa: E402
 from .metrics.names import RETENTION_COMPARED  # noqa: E402
 
@@ -144,10 +144,11 @@ def retention_by_figure(
     for i, (value, d) in enumerate(d_by.groupby("value", sort=True)):
         ls, _ = STYLES[i % len(STYLES)]
         n = t("fig.n_people", lang, n=_people(d["n"].iloc[0] * people_per_agent))
-        ax.step(d["month"], d["survival"], where="post", ls=ls, label=f"{value} ({n})")
+        name = t(f"value.{value}", lang) if f"value.{value}" in MESSAGES else value  # place names stay as given
+        ax.step(d["month"], d["survival"], where="post", ls=ls, label=f"{name} ({n})")
         ax.fill_between(d["month"], d["lo"], d["hi"], step="post", alpha=0.1)
     what = t(f"measure.{measure}", lang)
-    finish_retention_axes(ax, measure, f"{t('fig.retention', lang, what=what)} - {by.replace('_', ' ')}", lang)
+    finish_retention_axes(ax, measure, f"{t('fig.retention', lang, what=what)} - {label('by', by, lang)}", lang)
     return fig
 
 

@@ -244,6 +244,20 @@ def test_run_by_district_draws_one_line_per_district(base):
         close(f)
 
 
+def test_breakdown_figure_speaks_chinese(base):
+    """With --lang zh the breakdown's name and its generic values are Chinese; every reason has a label."""
+    from sim.i18n import MESSAGES
+    from sim.plotting import all_figures, close
+    from sim.reasons import REASONS
+
+    res = base[0]
+    fig = all_figures(res.tables, res.months, 250, by="gender", lang="zh")["retention_ningbo"]
+    labels = [t.get_text().split(" (")[0] for t in fig.axes[0].get_legend().get_texts()]
+    assert set(labels) == {"女", "男"} and "性别" in fig.axes[0].get_title()
+    close(fig)
+    assert all(f"reason.{r}" in MESSAGES for r in REASONS)
+
+
 def test_dormitory_places_cost_their_price_and_housed_workers_quit_less():
     def runs(mult):
         return _runs(
