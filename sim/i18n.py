@@ -197,14 +197,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "brief.goal_met": (
         "Smallest {lever} meeting {target} in at least {p:.0%} of replicates: {value} (mean cost {cost} yuan; "
-        "{share:.0%} of replicates met it).",
+        "{share:.0%} of replicates met it; 95% Wilson interval of that share {lo:.0%}-{hi:.0%}: "
+        "more replicates narrow it).",
         "在至少 {p:.0%} 的重复运行中达到 {target} 的最小 {lever}：{value}"
-        "（平均支出 {cost} 元；{share:.0%} 的重复运行达标）。",
+        "（平均支出 {cost} 元；{share:.0%} 的重复运行达标，该比例的95% Wilson区间为 {lo:.0%}-{hi:.0%}；"
+        "增加重复运行次数可使其收窄）。",
     ),
     "brief.goal_not_met": (
         "{target} is not met in {p:.0%} of replicates even at {lever} = {value} (the top of the search; "
-        "{share:.0%} met it). Raise --lever-max or choose another lever.",
-        "即使 {lever} = {value}（搜索上限），{target} 也未能在 {p:.0%} 的重复运行中达到（{share:.0%} 达标）。"
+        "{share:.0%} met it, 95% Wilson interval {lo:.0%}-{hi:.0%}). Raise --lever-max or choose another lever.",
+        "即使 {lever} = {value}（搜索上限），{target} 也未能在 {p:.0%} 的重复运行中达到"
+        "（{share:.0%} 达标，95% Wilson区间 {lo:.0%}-{hi:.0%}）。"
         "请提高 --lever-max 或选择其他政策杠杆。",
     ),
     "brief.budget_best": (

@@ -131,6 +131,8 @@ def goal_text(goal: dict | None, lang: str) -> str:
         value=f"{b['lever_value']:,.4g}",
         cost=f"{b['cost_mean_yuan']:,.0f}",
         share=b["success_share"],
+        lo=b["success_lo"],
+        hi=b["success_hi"],
     )
 
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..errors import ScenarioError
 from ..experiments.compare import flatten
+from ..experiments.intervals import wilson
 from ..experiments.sweep import set_path
 from ..metrics.summary import check_metric
 from ..schema import Scenario
@@ -122,7 +123,8 @@ def goal_seek(
 ) -> dict:
     """Smallest lever value in [0, hi] whose share of replicates meeting the target is >= probability.
 
-    Returns the value, its cost (mean yuan), its success share, and the search path.
+    Returns the value, its cost (mean yuan), its success share with its 95% Wilson
+    interval (a share of a few replicates is uncertain: 6 of 8 is 41-93%), and the search path.
     """
     metric, op, level = parse_target(target)
     seeds = replicate_seeds(master_seed, replicates)
@@ -138,6 +140,7 @@ def goal_seek(
         row = {
             "lever_value": v,
             "success_share": float(ok.mean()),
+            **dict(zip(("success_lo", "success_hi"), wilson(float(ok.sum()), float(len(ok))), strict=True)),
             "metric_mean": float(np.nanmean(vals)),
             "cost_mean_yuan": float(np.mean([r["cost_yuan"] for r in res])),
         }

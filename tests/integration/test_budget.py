@@ -161,6 +161,8 @@ def test_goal_seek_answer_meets_its_target_on_fresh_seeds(write_scenario):
     goal = goal_seek(sc, lever, target, 0.8, 8, 1, run_fn, hi=40_000, iterations=6)
     assert goal["met"] and 0 < goal["best"]["lever_value"] < 40_000
     assert goal["best"]["success_share"] >= 0.8 and goal["best"]["cost_mean_yuan"] > 0
+    b = goal["best"]  # the share of 8 replicates carries its Wilson interval, inside [0, 1]
+    assert 0 <= b["success_lo"] < b["success_share"] <= b["success_hi"] <= 1 and b["success_hi"] - b["success_lo"] > 0.2
     fresh = replicate_seeds(999, 8)
     vals = [run_fn(apply_lever(sc, lever, goal["best"]["lever_value"]), s).metrics[metric] for s in fresh]
     assert np.mean(np.array(vals) >= (m0 + m1) / 2) >= 0.625  # 0.8 less sampling slack for 8 fresh seeds
