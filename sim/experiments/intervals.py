@@ -121,7 +121,8 @@ def logit_interval(x) -> tuple[float, float, float]:
     if len(x) < 2:
         return m, float("nan"), float("nan")
     eps = 1.0 / (2 * len(x) + 2)
-    z = np.log(np.clip(x, eps, 1 - eps) / (1 - np.clip(x, eps, 1 - eps)))
+    p = np.where(x <= 0.0, eps, np.where(x >= 1.0, 1.0 - eps, x))  # only 0 and 1 move; 0.9 stays 0.9
+    z = np.log(p / (1.0 - p))
     lo, hi = mean_interval(z)
     lo, hi = 1 / (1 + math.exp(-lo)), 1 / (1 + math.exp(-hi))
     return m, float(min(lo, m)), float(max(hi, m))

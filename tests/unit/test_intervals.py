@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from sim.budget.tables import value_summary
 from sim.experiments.bands import cumulative_bands, metric_ci
@@ -70,6 +71,19 @@ def test_share_intervals_stay_inside_0_1(shares):
     assert 0.0 <= lo <= m <= hi <= 1.0
     m2, lo2, hi2 = metric_ci("retention_ningbo_6m", shares)
     assert 0.0 <= lo2 <= hi2 <= 1.0
+
+
+def test_share_interval_of_shares_near_one_holds_the_seeds():
+    """Two seeds at 0.907 and 0.840 (a budget run's deadweight): the interval is the
+    logit-scale t interval of the seeds as they are, not of the seeds cut down to
+    1 - 1/(2n+2) = 0.833 (which gave [0.833, 0.874], leaving out both seeds)."""
+    x = np.array([0.907, 0.840])
+    m, lo, hi = logit_interval(x)
+    z = np.log(x / (1 - x))
+    half = stats.t.ppf(0.975, 1) * z.std(ddof=1) / np.sqrt(2)
+    assert lo == pytest.approx(1 / (1 + np.exp(-(z.mean() - half))))
+    assert hi == pytest.approx(1 / (1 + np.exp(-(z.mean() + half))))
+    assert lo < 0.840 < 0.907 < hi
 
 
 def test_a_count_metric_keeps_the_student_t_interval():
