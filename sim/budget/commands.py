@@ -286,7 +286,10 @@ def budget_text(tables: dict[str, pd.DataFrame], goal, lang: str = "en") -> str:
     for r in tables["value_summary"].itertuples():
         shown = ("own", "cost", "incremental", "deadweight", "extra", "retention", "baseline_retention")
         if r.metric.startswith(shown):
-            lines.append(f"  {r.metric:<42} {r.mean:>16,.3f}  [{r.lo95:,.3f}, {r.hi95:,.3f}]")
+            digits = 3 if abs(r.mean) < 100 else 0  # shares and ratios to 3 decimals, yuan and months whole
+            lines.append(f"  {r.metric:<42} {r.mean:>16,.{digits}f}  [{r.lo95:,.{digits}f}, {r.hi95:,.{digits}f}]")
+            if isinstance(r.note, str) and r.note:
+                lines.append(f"    ({r.note})")  # e.g. why a ratio's interval is unbounded
     caps = tables["caps"]
     for r in caps.drop_duplicates("policy").itertuples() if len(caps) else []:
         lines.append(

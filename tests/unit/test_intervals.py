@@ -130,3 +130,27 @@ def test_value_summary_keeps_share_intervals_inside_0_1():
     v = value_summary(per_seed).set_index("metric").loc["retention_ningbo_6m_poor"]
     assert 0.0 <= v["lo95"] <= v["mean"] <= v["hi95"] <= 1.0
     assert "logit" in v["interval"]
+
+
+def test_the_terminal_says_why_a_ratio_is_unbounded():
+    """The budget's terminal summary prints a value row's note (the CSV had it, the terminal did not)."""
+    from sim.budget.commands import budget_text
+
+    note = "the gain's 95% interval includes zero: the ratio is unbounded"
+    tables = {
+        "own_cost_by_payer": pd.DataFrame(columns=["year", "payer", "mean", "lo95", "hi95"]),
+        "cost_by_payer": pd.DataFrame(columns=["year", "payer", "mean", "q05", "q95"]),
+        "caps": pd.DataFrame(columns=["policy", "bound_month", "turned_away"]),
+        "value_summary": pd.DataFrame(
+            {
+                "metric": ["incremental_cost_per_extra_worker_month", "deadweight_share"],
+                "mean": [8522.3, 0.874],
+                "lo95": [-math.inf, 0.5],
+                "hi95": [math.inf, 0.99],
+                "interval": ["ratio of means", "logit"],
+                "note": [note, ""],
+            }
+        ),
+    }
+    text = budget_text(tables, None)
+    assert f"({note})" in text and "8,522  [-inf, inf]" in text and "0.874  [0.500, 0.990]" in text
