@@ -105,9 +105,14 @@ def load_raw(path: Path, _chain: tuple[Path, ...] = (), origin: dict | None = No
     parent_path = path.parent / parent_name
     if not _is(parent_path, "is_file") and parent_path.suffix == "" and parent_path.name not in ("", ".."):
         parent_path = parent_path.with_suffix(".yaml")
+    if not _is(parent_path, "is_file") and "/" not in parent_name and _is(shipped_dir() / parent_path.name, "is_file"):
+        parent_path = shipped_dir() / parent_path.name  # a shipped scenario by name, as on the command line
     if not _is(parent_path, "is_file"):
         raise ScenarioError(
-            str(path), "extends", _short(repr(parent_name)), "an existing scenario file next to this one"
+            str(path),
+            "extends",
+            _short(repr(parent_name)),
+            "an existing scenario file next to this one, or the name of a shipped scenario",
         )
     base = load_raw(parent_path, _chain + (path,), origin)
     off = data.pop(POLICIES_OFF, False)

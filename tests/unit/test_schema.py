@@ -57,6 +57,16 @@ def test_extends_loop(tmp_path):
     assert e.key_path == "extends" and "loop" in e.given
 
 
+def test_extends_a_shipped_scenario_by_name(tmp_path):
+    """A user's file next to nothing else may extend a shipped scenario by its name, as the
+    command line accepts it; a file of that name beside it still wins."""
+    (tmp_path / "mine.yaml").write_text("extends: teaching_small\nname: mine\ncalendar: {months: 7}\n")
+    sc = load_scenario(tmp_path / "mine.yaml")
+    assert sc.calendar.months == 7 and sc.places == load_scenario("teaching_small").places
+    (tmp_path / "teaching_small.yaml").write_text("extends: no_policy\nname: local\n")
+    assert load_scenario(tmp_path / "mine.yaml").policies == load_scenario("no_policy").policies
+
+
 def test_missing_file_and_missing_parent(tmp_path):
     assert "does not exist" in _err(tmp_path / "nope.yaml").given
     (tmp_path / "c.yaml").write_text("extends: gone.yaml\nname: c\n")
