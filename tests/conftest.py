@@ -19,6 +19,14 @@ ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 
 
+def policies_off(parent: str = "teaching_small") -> dict:
+    """`policies:` overrides switching off every policy of a shipped scenario but the
+    program levers, derived from the scenario (the rule of `sim.policies.policy_free`)."""
+    from sim.schema.program import LEVERS
+
+    return {k: {"enabled": False} for k, p in load_scenario(parent).policies.items() if p.type not in LEVERS}
+
+
 @pytest.fixture
 def write_scenario(tmp_path):
     """Write a YAML scenario (a dict) that extends a shipped one; returns its path."""

@@ -11,19 +11,9 @@ from sim.budget.goal import apply_lever, goal_seek, parse_target
 from sim.budget.twin import run_twins, twin_metrics
 from sim.cli import main
 from sim.streams import replicate_seeds
+from tests.conftest import policies_off
 
-OFF = {
-    k: {"enabled": False}
-    for k in (
-        "cixi_subsidy",
-        "ninghai_subsidy",
-        "love_jobs",
-        "organized_transport",
-        "liaison",
-        "in_firm_training",
-        "queen_bee_brokers",
-    )
-}
+OFF = policies_off()  # every policy of teaching_small off but the program levers
 # paid from the first month of work to everyone employed, incumbents and open-market jobs too
 PAY_AT_ONCE = {"cohort": "all_employed", "program_firms_only": False, "waiting_months": 1}
 COUNTIES = ("Xingren", "Pu'an", "Qinglong", "Zhenfeng", "Wangmo", "Ceheng", "Anlong")

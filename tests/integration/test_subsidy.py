@@ -7,19 +7,9 @@ import pytest
 from sim import load_scenario, run
 from sim.metrics.budget import people_paid
 from sim.runner import build_model
+from tests.conftest import policies_off
 
-OFF = {
-    k: {"enabled": False}
-    for k in (
-        "cixi_subsidy",
-        "ninghai_subsidy",
-        "love_jobs",
-        "organized_transport",
-        "liaison",
-        "in_firm_training",
-        "queen_bee_brokers",
-    )
-}
+OFF = policies_off()  # every policy of teaching_small off but the program levers
 EVERYONE = {"poor_only": False, "counties": [], "districts": []}
 
 
