@@ -379,16 +379,14 @@ class LaborModel(mesa.Model):
             "first_away": np.empty(n, np.int16),
             "broker_id": np.empty(n, np.int32),
         }
-        program, spell_start = np.empty(n, np.bool_), np.empty(n, np.int32)
+        program, spell = np.empty(n, np.bool_), np.empty(n, np.int32)
         given = firm is not None
         firm_in = np.asarray(firm, np.int64) if given else np.zeros(0, np.int64)
-        arrival = self.spells.rows["arrival_step"]
-        args = (f.district, f.wage, f.market, arrival, tuple(cols.values()), program, spell_start)
-        gather_view(self.table, idx, firm_in, given, *args)
-        cols["program_firm"], cols["spell_start"] = program, spell_start
+        gather_view(self.table, idx, firm_in, given, f.district, f.wage, f.market, tuple(cols.values()), program, spell)
+        cols["program_firm"], cols["spell"] = program, spell
         if prior is not None:
             cols["prior_spells"] = prior
-        return WorkerView(self.table, {"idx": idx, **cols})
+        return WorkerView(self.table, {"idx": idx, **cols}, self.spells.rows["arrival_step"])
 
     def apply_effects(self, idx: np.ndarray, effects: list[Effects]) -> tuple[dict, np.ndarray]:
         """Apply the policies' effects on workers `idx`: this month's quit-hazard

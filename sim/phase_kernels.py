@@ -15,11 +15,11 @@ from .streams import uniform
 
 
 @kernel
-def gather_view(T, idx, firm, given, f_district, f_wage, f_market, arrival_step, cols, program, spell_start):
-    """The columns of a policy view of workers `idx` (see `LaborModel.view`); the
-    firm is `firm[k]` where `given` (as it was before a move), else the table's.
-    `cols` holds county, poor, district, prior spells, spell months, firm wage,
-    love job, broker, first away and broker id, in that order."""
+def gather_view(T, idx, firm, given, f_district, f_wage, f_market, cols, program, spell):
+    """The columns of a policy view of workers `idx` (see `LaborModel.view`), in one
+    pass over their rows; the firm is `firm[k]` where `given` (as it was before a
+    move), else the table's. `cols` holds county, poor, district, prior spells,
+    spell months, firm wage, love job, broker, first away and broker id, in that order."""
     county, poor, district, prior, months, wage, love, broker, first_away, broker_id = cols
     for k in range(len(idx)):
         i = idx[k]
@@ -34,8 +34,7 @@ def gather_view(T, idx, firm, given, f_district, f_wage, f_market, arrival_step,
         broker[k] = T[i].broker
         program[k] = (f >= 0) and not f_market[f]
         first_away[k] = T[i].first_away
-        s = T[i].spell
-        spell_start[k] = arrival_step[s] if s >= 0 else -1
+        spell[k] = T[i].spell
         broker_id[k] = T[i].broker_id
 
 

@@ -77,15 +77,22 @@ class Effects:
 class WorkerView(dict):
     """Workers shown to a policy, as columns (a dict of numpy arrays over them:
     idx, county, poor, district, prior_spells, spell_months, firm_wage, love_job,
-    broker, first_away, broker_id, program_firm, spell_start). Any other column of
-    the worker table is gathered on first use (`w["skill"]`), so a new column needs
-    no change here."""
+    broker, first_away, broker_id, program_firm, spell; `spell_start`, the step
+    the Ningbo spell began, is worked out on first use). Any other column of the
+    worker table is gathered on first use (`w["skill"]`), so a new column needs
+    no change here. `arrival` is the spell log's arrival step by spell (for a
+    compiled loop that needs a few workers' spell starts)."""
 
-    def __init__(self, table: np.ndarray, cols: dict) -> None:
+    def __init__(self, table: np.ndarray, cols: dict, arrival: np.ndarray | None = None) -> None:
         super().__init__(cols)
         self._table = table
+        self.arrival = np.zeros(0, np.int32) if arrival is None else arrival
 
     def __missing__(self, name: str) -> np.ndarray:
+        if name == "spell_start":
+            s = self["spell"]
+            self[name] = np.where(s >= 0, self.arrival[np.maximum(s, 0)], -1).astype(np.int32)
+            return self[name]
         if self._table.dtype.names is None or name not in self._table.dtype.names:
             raise KeyError(name)
         self[name] = self._table[name][self["idx"]]
