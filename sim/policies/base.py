@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..calendar import Calendar
+from ..jit import kernel
 from ..ledger import Budget, Ledger
 from ..schema.behavior import Behavior
 from ..schema.policies import PolicyBase
@@ -74,18 +75,42 @@ class Effects:
     marked: np.ndarray | None = None
 
 
+@kernel
+def _fold_key(mult, hs):
+    """mult[j] *= the strongest of the multipliers hs[0][j], hs[1][j], ... of one
+    key: the smallest if it is below 1, else the largest."""
+    for j in range(len(mult)):
+        lo = hs[0][j]
+        hi = lo
+        for m in range(1, len(hs)):
+            x = hs[m][j]
+            lo = min(lo, x)
+            hi = max(hi, x)
+        mult[j] *= lo if lo < 1.0 else hi
+
+
+def combine_hazards(n: int, by_key: dict[str, list[np.ndarray]]) -> np.ndarray:
+    """This month's quit-hazard multiplier of `n` workers from the policies' hazard
+    arrays by key: under one key the strongest counts (the smallest multiplier if
+    one is below 1, else the largest); keys multiply, in the order they came."""
+    mult = np.ones(n)
+    for hs in by_key.values():
+        _fold_key(mult, tuple(np.asarray(h, np.float64) for h in hs))
+    return mult
+
+
 class WorkerView(dict):
     """Workers shown to a policy, as columns (a dict of numpy arrays over them:
-    idx, county, poor, district, prior_spells, spell_months, firm_wage, love_job,
-    broker, first_away, broker_id, program_firm, spell; `spell_start`, the step
-    the Ningbo spell began, is worked out on first use). Any other column of the
-    worker table is gathered on first use (`w["skill"]`), so a new column needs
-    no change here. `arrival` is the spell log's arrival step by spell (for a
-    compiled loop that needs a few workers' spell starts)."""
+    idx, county, poor, district, firm_wage, program_firm, love_job, broker). Any
+    other column of the worker table (prior_spells, spell_months, first_away,
+    broker_id, spell, ...) is gathered on first use (`w["skill"]`), so a new column
+    needs no change here; so is `spell_start`, the step the Ningbo spell began.
+    `table` is the worker table and `arrival` the spell log's arrival step by
+    spell, for a compiled loop that reads a few shown workers' rows."""
 
     def __init__(self, table: np.ndarray, cols: dict, arrival: np.ndarray | None = None) -> None:
         super().__init__(cols)
-        self._table = table
+        self.table = table
         self.arrival = np.zeros(0, np.int32) if arrival is None else arrival
 
     def __missing__(self, name: str) -> np.ndarray:
@@ -93,14 +118,29 @@ class WorkerView(dict):
             s = self["spell"]
             self[name] = np.where(s >= 0, self.arrival[np.maximum(s, 0)], -1).astype(np.int32)
             return self[name]
-        if self._table.dtype.names is None or name not in self._table.dtype.names:
+        if self.table.dtype.names is None or name not in self.table.dtype.names:
             raise KeyError(name)
-        self[name] = self._table[name][self["idx"]]
+        self[name] = self.table[name][self["idx"]]
         return self[name]
 
     def subset(self, sel: np.ndarray) -> dict:
         """The columns (gathered so far) of the workers `sel` (positions or mask)."""
         return {k: v[sel] for k, v in self.items()}
+
+    def at(self, sel: np.ndarray, names: tuple[str, ...]) -> dict:
+        """Columns `names` of the workers `sel` (positions): a column not gathered
+        yet is read from the table for these workers only."""
+        idx = self["idx"][sel]
+        table_cols = self.table.dtype.names or ()
+        out = {}
+        for k in names:
+            if k == "idx":
+                out[k] = idx
+            elif k not in self and k in table_cols:
+                out[k] = self.table[k][idx]
+            else:
+                out[k] = self[k][sel]
+        return out
 
 
 @dataclass

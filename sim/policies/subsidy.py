@@ -43,10 +43,11 @@ def _rule(cfg):
 
 @kernel
 def _month(
-    idx, county, poor, district, program, first_away, spell, arrival, start_step,
+    idx, county, poor, district, program, T, arrival, start_step,
     claim, months, nxt, u_key, cfg, sched, bonus_after, due_at, due_yuan, bonus_at, counts,
 ):  # fmt: skip
-    """One month of work of the workers shown (`idx`, their view columns).
+    """One month of work of the workers shown (`idx`, their view columns; the
+    worker table `T` for the first away step and spell of those who decide).
 
     A worker in a qualifying job (group and district allowed by `cfg`, program
     firm if asked) who has not yet decided decides now if in the cohort (spell
@@ -70,9 +71,9 @@ def _month(
         if cfg[2 + g] != 0.0 and d >= 0 and cfg[2 + ng + d] != 0.0 and (program_only <= 0.0 or program[j]):
             c = claim[i]
             if c == 0:
-                s = spell[j]
+                s = T[i].spell
                 start = arrival[s] if s >= 0 else -1
-                fa = first_away[j]
+                fa = T[i].first_away
                 if new_only > 0.0 and start < start_step:
                     c = 0
                 elif first_only > 0.0 and fa != -1 and fa <= start:
@@ -294,8 +295,8 @@ class Subsidy(Policy):
         c = self.cfg
         bonus_after = c.transport_bonus_after_months if c.transport_bonus_yuan > 0 else -1
         _month(
-            idx, w["county"], w["poor"], w["district"], w["program_firm"], w["first_away"], w["spell"],
-            w.arrival, self.start_step, self.claim, self.months, self.nxt, self.u_key, self.cfg_vec, self.sched,
+            idx, w["county"], w["poor"], w["district"], w["program_firm"], w.table, w.arrival, self.start_step,
+            self.claim, self.months, self.nxt, self.u_key, self.cfg_vec, self.sched,
             bonus_after, due_at, due_yuan, bonus_at, counts,
         )  # fmt: skip
         sel, due = due_at[: counts[0]], due_yuan[: counts[0]]
