@@ -33,10 +33,9 @@ from .phase_kernels import (
     gather_view,
     promote_candidates,
     recruit,
-    set_month_effects,
     ties_at_cut,
 )
-from .policies import Effects, WorkerView, World, build_policies, combine_hazards
+from .policies import Effects, WorkerView, World, build_policies, write_month_effects
 from .recorder import Recorder
 from .schema import LEVERS, Scenario
 from .spells import CHANNELS, SpellLog
@@ -419,7 +418,7 @@ class LaborModel(mesa.Model):
         emp = w["idx"]
         effects = [e for p in self.policies.values() if (e := p.employed_month(step, w)) is not None]
         by_key, covered = self.apply_effects(emp, effects)
-        set_month_effects(t, emp, combine_hazards(len(emp), by_key), covered)
+        write_month_effects(t, emp, by_key, covered)
 
     # ---- 3. employers ----------------------------------------------------------------
     def firm_capacity(self, step: int) -> np.ndarray:

@@ -123,15 +123,6 @@ def recruit(T, cand, key_order, start, k, fill, heap_u, heap_i):
 
 
 @kernel
-def set_month_effects(T, idx, mult, covered):
-    """Store this month's quit-hazard multiplier and liaison coverage of workers `idx`."""
-    for k in range(len(idx)):
-        i = idx[k]
-        T[i].hazard_mult = mult[k]
-        T[i].liaison = covered[k]
-
-
-@kernel
 def ties_at_cut(T, cand, key_order, start, k, fill, heap_u, kept_eq, cand_eq):
     """Per county c whose heap is full (`recruit`): how many kept recruits (kept_eq)
     and how many accepting candidates (cand_eq) have the cut's draw (the worst kept,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from .base import REGISTRY, BrokerOffer, Effects, Policy, WorkerView, World, combine_hazards
+from .base import REGISTRY, BrokerOffer, Effects, Policy, WorkerView, World, write_month_effects
 
 for _m in pkgutil.iter_modules(__path__):
     importlib.import_module(f"{__name__}.{_m.name}")
@@ -46,6 +46,6 @@ __all__ = [
     "BrokerOffer",
     "build_policies",
     "policy_free",
-    "combine_hazards",
+    "write_month_effects",
     "REGISTRY",
 ]

@@ -76,27 +76,34 @@ class Effects:
 
 
 @kernel
-def _fold_key(mult, hs):
-    """mult[j] *= the strongest of the multipliers hs[0][j], hs[1][j], ... of one
-    key: the smallest if it is below 1, else the largest."""
-    for j in range(len(mult)):
-        lo = hs[0][j]
-        hi = lo
-        for m in range(1, len(hs)):
-            x = hs[m][j]
-            lo = min(lo, x)
-            hi = max(hi, x)
-        mult[j] *= lo if lo < 1.0 else hi
+def _write_effects(T, idx, hs, key_end, covered):
+    """Store this month's effects of workers `idx` in the table: the quit-hazard
+    multiplier (keys multiply, in order; under one key, `hs[key_end[k-1]:key_end[k]]`,
+    the strongest counts: the smallest multiplier if one is below 1, else the
+    largest) and liaison coverage."""
+    for j in range(len(idx)):
+        m = 1.0
+        a = 0
+        for k in range(len(key_end)):
+            lo = hs[a][j]
+            hi = lo
+            for q in range(a + 1, key_end[k]):
+                lo = min(lo, hs[q][j])
+                hi = max(hi, hs[q][j])
+            m *= lo if lo < 1.0 else hi
+            a = key_end[k]
+        i = idx[j]
+        T[i].hazard_mult = m
+        T[i].liaison = covered[j]
 
 
-def combine_hazards(n: int, by_key: dict[str, list[np.ndarray]]) -> np.ndarray:
-    """This month's quit-hazard multiplier of `n` workers from the policies' hazard
-    arrays by key: under one key the strongest counts (the smallest multiplier if
-    one is below 1, else the largest); keys multiply, in the order they came."""
-    mult = np.ones(n)
-    for hs in by_key.values():
-        _fold_key(mult, tuple(np.asarray(h, np.float64) for h in hs))
-    return mult
+def write_month_effects(table: np.ndarray, idx: np.ndarray, by_key: dict[str, list], covered: np.ndarray) -> None:
+    """Store this month's quit-hazard multiplier and liaison coverage of workers
+    `idx` from the policies' hazard arrays by key (see `_write_effects`), in one
+    compiled pass."""
+    hs = tuple(np.asarray(h, np.float64) for v in by_key.values() for h in v) or (np.ones(0),)
+    key_end = np.cumsum([len(v) for v in by_key.values()], dtype=np.int64)
+    _write_effects(table, idx, hs, key_end, covered)
 
 
 class WorkerView(dict):

@@ -43,8 +43,9 @@ def _rule(cfg):
 
 @kernel
 def _month(
-    idx, county, poor, district, program, T, arrival, start_step,
-    claim, months, nxt, u_key, cfg, sched, bonus_after, due_at, due_yuan, bonus_at, counts,
+    idx, county, poor, district, program, wage, T, arrival, step, start_step,
+    claim, months, nxt, prv, last, u_key, cfg, sched, last_month, keep_last_month, qh,
+    bonus_after, due_at, due_yuan, bonus_at, hazard, counts,
 ):  # fmt: skip
     """One month of work of the workers shown (`idx`, their view columns; the
     worker table `T` for the first away step and spell of those who decide).
@@ -56,9 +57,11 @@ def _month(
     month counts; the entries due by now are listed (`due_at`: positions in the
     view, `due_yuan`: yuan). Claimants with `bonus_after` months or more (>= 0:
     a transport bonus is on offer) who have not had it are listed in `bonus_at`.
-    `counts` gets the lengths of both lists. Per-worker state: `claim` (0
-    undecided, -1 declined, 1 claims, 2 claims and had the bonus), `months`
-    counted, `nxt` next entry of the schedule."""
+    `counts` gets the lengths of both lists. `hazard[j]`: the quit-hazard
+    multiplier (`_hazard_of`) as the state stands now (workers paid this month
+    get theirs again after the payment, `_hazard_at`). Per-worker state: `claim`
+    (0 undecided, -1 declined, 1 claims, 2 claims and had the bonus), `months`
+    counted, `nxt` next entry of the schedule, `prv` and `last` (`_commit`)."""
     n = len(sched)
     ng = int(cfg[0])
     waiting, every, lump, lag, take_up, program_only, new_only, first_only = _rule(cfg)
@@ -96,6 +99,8 @@ def _month(
         if bonus_after >= 0 and claim[i] == 1 and months[i] >= bonus_after:
             bonus_at[nb] = j
             nb += 1
+        hazard[j] = _hazard_of(i, wage[j], step, claim, months, nxt, prv, last, sched, cfg, last_month,
+                               keep_last_month, qh)  # fmt: skip
     counts[0] = nd
     counts[1] = nb
 
@@ -164,27 +169,33 @@ def _keep_last_amounts(claim, last, prv, nxt, sched, out):
         out[i] = _last_amount(i, prv, nxt, sched, out, False) if claim[i] > 0 and last[i] >= 0 else 0.0
 
 
-@kernel
-def _hazard(
-    idx, wage, step, claim, months, nxt, prv, last, sched, cfg, last_month, keep_last_month,
-    beta, rate, cliff_per_wage, cliff_months, out,
-):  # fmt: skip
-    """out[j]: quit-hazard multiplier of shown worker j (`rules.subsidy_hazard`):
-    present value of the entries still to come, or the cliff in the
-    `cliff_months` months from the last payment once the schedule is done."""
+@rule
+def _hazard_of(i, wage, step, claim, months, nxt, prv, last, sched, cfg, last_month, keep_last_month, qh):
+    """Quit-hazard multiplier of worker i earning `wage` (`rules.subsidy_hazard`):
+    present value of the entries still to come, or the cliff in the months
+    from the last payment once the schedule is done. `qh`: value per wage,
+    discount rate, cliff per wage, cliff months."""
+    if claim[i] <= 0:
+        return 1.0
     n = len(sched)
     waiting, every, lump, lag, _, _, _, _ = _rule(cfg)
-    for j in range(len(idx)):
-        i = idx[j]
-        out[j] = 1.0
-        if claim[i] <= 0:
-            continue
-        if nxt[i] < n:
-            v = rules.subsidy_value(int(nxt[i]), int(months[i]), sched, waiting, every, lump, lag, rate)
-            out[j] = rules.subsidy_hazard(v, 0.0, wage[j], beta, cliff_per_wage)
-        elif last[i] >= 0 and step - last[i] < cliff_months:
-            lm = _last_amount(i, prv, nxt, sched, last_month, keep_last_month)
-            out[j] = rules.subsidy_hazard(0.0, lm, wage[j], beta, cliff_per_wage)
+    if nxt[i] < n:
+        v = rules.subsidy_value(int(nxt[i]), int(months[i]), sched, waiting, every, lump, lag, qh[1])
+        return rules.subsidy_hazard(v, 0.0, wage, qh[0], qh[2])
+    if last[i] >= 0 and step - last[i] < qh[3]:
+        lm = _last_amount(i, prv, nxt, sched, last_month, keep_last_month)
+        return rules.subsidy_hazard(0.0, lm, wage, qh[0], qh[2])
+    return 1.0
+
+
+@kernel
+def _hazard_at(idx, at, wage, step, claim, months, nxt, prv, last, sched, cfg, last_month, keep_last_month, qh, out):
+    """out[at[r]]: the quit-hazard multiplier (`_hazard_of`) of the shown workers `at`
+    (positions in `idx`), after their payment this month."""
+    for r in range(len(at)):
+        j = at[r]
+        out[j] = _hazard_of(idx[j], wage[j], step, claim, months, nxt, prv, last, sched, cfg, last_month,
+                            keep_last_month, qh)  # fmt: skip
 
 
 class Subsidy(Policy):
@@ -270,34 +281,26 @@ class Subsidy(Policy):
         return ok * pv * self.cfg.take_up
 
     def employed_month(self, step: int, w: dict) -> Effects | None:
-        """Pay what is due for the month just completed; the response to what is
-        still to come (or the cliff) sets the worker's quit hazard."""
+        """Pay what is due for the month just completed (one payment per person
+        across subsidy policies, as far as the budget allows), then the transport
+        bonus; the response to what is still to come (or the cliff) sets the
+        worker's quit hazard."""
         if not self.active(step) or len(w["idx"]) == 0:
             return None
-        paid = self._pay(step, w)
-        qh = self.world.behavior.quit_hazard
-        hazard = np.empty(len(w["idx"]))
-        lm, keep = self._last_month_args()
-        _hazard(
-            w["idx"], w["firm_wage"], step, self.claim, self.months, self.nxt, self.prv, self.last, self.sched,
-            self.cfg_vec, lm, keep, qh.subsidy_value_per_wage, qh.subsidy_discount_month,
-            qh.subsidy_cliff_per_wage, qh.subsidy_cliff_months, hazard,
-        )  # fmt: skip
-        return Effects(hazard=hazard, hazard_key="subsidy", support="subsidy", marked=paid)
-
-    def _pay(self, step: int, w: dict) -> np.ndarray:
-        """Payments due this month, one per person across subsidy policies, as far
-        as the budget allows, then the transport bonus; returns the paid mask over `w`."""
         idx = w["idx"]
         n = len(idx)
         due_at, due_yuan, bonus_at = np.empty(n, np.int32), np.empty(n), np.empty(n, np.int32)
-        counts = np.zeros(2, np.int64)
-        c = self.cfg
+        hazard, counts = np.empty(n), np.zeros(2, np.int64)
+        c, qh = self.cfg, self.world.behavior.quit_hazard
         bonus_after = c.transport_bonus_after_months if c.transport_bonus_yuan > 0 else -1
+        lm, keep = self._last_month_args()
+        q = np.array([qh.subsidy_value_per_wage, qh.subsidy_discount_month, qh.subsidy_cliff_per_wage,
+                      qh.subsidy_cliff_months], dtype=np.float64)  # fmt: skip
+        state = (self.claim, self.months, self.nxt, self.prv, self.last)
         _month(
-            idx, w["county"], w["poor"], w["district"], w["program_firm"], w.table, w.arrival, self.start_step,
-            self.claim, self.months, self.nxt, self.u_key, self.cfg_vec, self.sched,
-            bonus_after, due_at, due_yuan, bonus_at, counts,
+            idx, w["county"], w["poor"], w["district"], w["program_firm"], w["firm_wage"], w.table, w.arrival, step,
+            self.start_step, *state, self.u_key, self.cfg_vec, self.sched, lm, keep, q,
+            bonus_after, due_at, due_yuan, bonus_at, hazard, counts,
         )  # fmt: skip
         sel, due = due_at[: counts[0]], due_yuan[: counts[0]]
         free = ~self.world.ledger.subsidy_paid_in(step, idx[sel])
@@ -305,13 +308,13 @@ class Subsidy(Policy):
         got = self.pay(step, "subsidy", due, w["poor"][sel], w["county"][sel], idx[sel])
         at = sel[got]
         self.world.ledger.mark_subsidy(step, idx[at])
-        lm, keep = self._last_month_args()
         _commit(idx, at, step, self.months, self.nxt, self.prv, self.last, self.sched, self.cfg_vec, True, lm, keep)
+        _hazard_at(idx, at, w["firm_wage"], step, *state, self.sched, self.cfg_vec, lm, keep, q, hazard)
         self._note(idx[at], due[got])
         paid = np.zeros(n, bool)
         paid[at] = True
         self._bonus(step, w, bonus_at[: counts[1]].copy())
-        return paid
+        return Effects(hazard=hazard, hazard_key="subsidy", support="subsidy", marked=paid)
 
     def on_quit(self, step: int, w: dict) -> None:
         """Workers who quit openly get what they earned but the lag held back (a
