@@ -273,6 +273,15 @@ class Policy:
             ok &= (d >= 0) & self._districts[np.maximum(d, 0)]
         return ok
 
+    def eligible_codes(self) -> tuple[np.ndarray, np.ndarray]:
+        """Eligibility as lookup tables for compiled loops: by group (county * 2 +
+        poor) and by district (empty when districts are not restricted); a worker
+        without a firm (district -1) is not eligible where districts are."""
+        nc = len(self.world.county_names)
+        ok_group = self.eligible(np.arange(nc).repeat(2), np.tile([False, True], nc))
+        ok_district = np.zeros(0, bool) if self._districts is None else self._districts.astype(bool)
+        return ok_group, ok_district
+
     def pay(
         self,
         step: int,
