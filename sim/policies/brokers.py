@@ -8,8 +8,23 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..jit import kernel
 from ..schema.policies import BrokerPolicy
 from .base import BrokerOffer, Policy
+
+
+@kernel
+def _in_follow_up(idx, broker, months_followed, months, out):
+    """Positions of the shown broker recruits followed up fewer than `months`
+    months so far, written to `out`; returns how many, and how many broker
+    recruits were shown."""
+    n = 0
+    recruits = 0
+    for j in range(len(idx)):
+        out[n] = j
+        n += broker[j] and months_followed[idx[j]] < months
+        recruits += broker[j]
+    return n, recruits
 
 
 class BrokerProgram(Policy):
@@ -60,18 +75,21 @@ class BrokerProgram(Policy):
         """Follow-up fees for broker recruits in a job."""
         if not self.active(step):
             return
-        rec = np.flatnonzero(w["broker"])
-        self.follow_up(step, w, rec)
+        self.follow_up(step, w)
         if self.cfg.fee_yuan_on_result > 0:
+            rec = np.flatnonzero(w["broker"])
             done = rec[w["spell_months"][rec] == self.cfg.results_after_months]
             self._pay_brokers(step, "broker_result_fee", self.cfg.fee_yuan_on_result, _sub(w, done))
 
-    def follow_up(self, step: int, w: dict, rec: np.ndarray) -> None:
-        """Pay the fee for the broker-recruited employed workers `rec` (positions in
-        the view `w`) still in follow-up."""
-        if not self.active(step) or len(rec) == 0:
+    def follow_up(self, step: int, w: dict) -> None:
+        """Pay the fee for the broker-recruited employed workers of `w` still in follow-up."""
+        if not self.active(step) or len(w["idx"]) == 0:
             return
-        sel = rec[self.months_followed[w["idx"][rec]] < self.cfg.follow_up_months]
+        out = np.empty(len(w["idx"]), np.int64)
+        n, recruits = _in_follow_up(w["idx"], w["broker"], self.months_followed, self.cfg.follow_up_months, out)
+        if recruits == 0:
+            return
+        sel = out[:n]
         got = self._pay_brokers(step, "broker_fee", self.cfg.fee_yuan_per_follow_up_month, _sub(w, sel))
         self.months_followed[w["idx"][sel[got]]] += 1
 
