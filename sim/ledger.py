@@ -26,18 +26,19 @@ class Ledger:
     def __init__(self) -> None:
         self._rows: dict[tuple, list[float]] = defaultdict(lambda: [0.0] * len(COLUMNS))
         self.total_yuan = 0.0
+        # per worker, in the smallest types that hold it (a run has at most 600 steps):
         self._last_by: dict[str, np.ndarray] = {}  # policy -> step it last paid each worker (-1: never)
         self._ever = np.zeros(0, bool)  # paid by any policy
-        self._subsidy_step = np.zeros(0, np.int32)  # step of each worker's last subsidy payment
+        self._subsidy_step = np.zeros(0, np.int16)  # step of each worker's last subsidy payment
 
     def _grow(self, n: int) -> None:
         """Room for worker indices below `n` (at least doubling, so growth is rare)."""
         if n > len(self._ever):
             pad = max(n, 2 * len(self._ever)) - len(self._ever)
             self._ever = np.concatenate([self._ever, np.zeros(pad, bool)])
-            self._subsidy_step = np.concatenate([self._subsidy_step, np.full(pad, -1, np.int32)])
+            self._subsidy_step = np.concatenate([self._subsidy_step, np.full(pad, -1, np.int16)])
             for k, a in self._last_by.items():
-                self._last_by[k] = np.concatenate([a, np.full(pad, -1, np.int32)])
+                self._last_by[k] = np.concatenate([a, np.full(pad, -1, np.int16)])
 
     def subsidy_paid_in(self, step: int, idx: np.ndarray) -> np.ndarray:
         """Which of workers `idx` already got a subsidy payment in month `step`."""
@@ -86,7 +87,9 @@ class Ledger:
         """Indicators over `idx`: first payment of the month by `policy`, first ever
         by `policy`, first ever by any policy (and remember them)."""
         self._grow(int(idx.max()) + 1)
-        last = self._last_by.setdefault(policy, np.full(len(self._ever), -1, np.int32))
+        last = self._last_by.get(policy)
+        if last is None:
+            last = self._last_by[policy] = np.full(len(self._ever), -1, np.int16)
         month = got & (last[idx] != step)
         new = got & (last[idx] < 0)
         new_any = got & ~self._ever[idx]

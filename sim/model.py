@@ -33,10 +33,9 @@ from .phase_kernels import (
     gather_view,
     promote_candidates,
     recruit,
-    set_month_effects,
     ties_at_cut,
 )
-from .policies import Effects, WorkerView, World, build_policies
+from .policies import Effects, WorkerView, World, build_policies, write_month_effects
 from .recorder import Recorder
 from .schema import LEVERS, Scenario
 from .spells import CHANNELS, SpellLog
@@ -363,32 +362,26 @@ class LaborModel(mesa.Model):
     # ---- 2. policies -----------------------------------------------------------------
     def view(self, idx: np.ndarray, firm: np.ndarray | None = None, prior: np.ndarray | None = None) -> WorkerView:
         """Policy view of workers `idx` as columns (firm and prior spells may be
-        given as they were before a move), gathered in one compiled pass; any
-        other column of the table is gathered when a policy first asks for it."""
+        given as they were before a move): the columns every policy reads are
+        gathered in one compiled pass; any other column of the table is gathered
+        when a policy first asks for it."""
         idx = np.asarray(idx, dtype=np.int64)
         n, f = len(idx), self.world.firms
         cols = {
             "county": np.empty(n, np.int64),
             "poor": np.empty(n, np.bool_),
             "district": np.empty(n, np.int64),
-            "prior_spells": np.empty(n, np.int16),
-            "spell_months": np.empty(n, np.int16),
             "firm_wage": np.empty(n, np.float64),
+            "program_firm": np.empty(n, np.bool_),
             "love_job": np.empty(n, np.bool_),
             "broker": np.empty(n, np.bool_),
-            "first_away": np.empty(n, np.int16),
-            "broker_id": np.empty(n, np.int32),
         }
-        program, spell_start = np.empty(n, np.bool_), np.empty(n, np.int32)
         given = firm is not None
         firm_in = np.asarray(firm, np.int64) if given else np.zeros(0, np.int64)
-        arrival = self.spells.rows["arrival_step"]
-        args = (f.district, f.wage, f.market, arrival, tuple(cols.values()), program, spell_start)
-        gather_view(self.table, idx, firm_in, given, *args)
-        cols["program_firm"], cols["spell_start"] = program, spell_start
+        gather_view(self.table, idx, firm_in, given, f.district, f.wage, f.market, *cols.values())
         if prior is not None:
             cols["prior_spells"] = prior
-        return WorkerView(self.table, {"idx": idx, **cols})
+        return WorkerView(self.table, {"idx": idx, **cols}, self.spells.rows["arrival_step"])
 
     def apply_effects(self, idx: np.ndarray, effects: list[Effects]) -> tuple[dict, np.ndarray]:
         """Apply the policies' effects on workers `idx`: this month's quit-hazard
@@ -425,11 +418,7 @@ class LaborModel(mesa.Model):
         emp = w["idx"]
         effects = [e for p in self.policies.values() if (e := p.employed_month(step, w)) is not None]
         by_key, covered = self.apply_effects(emp, effects)
-        mult = np.ones(len(emp))
-        for hs in by_key.values():
-            lo, hi = np.minimum.reduce(hs), np.maximum.reduce(hs)
-            mult *= np.where(lo < 1.0, lo, hi)
-        set_month_effects(t, emp, mult, covered)
+        write_month_effects(t, emp, by_key, covered)
 
     # ---- 3. employers ----------------------------------------------------------------
     def firm_capacity(self, step: int) -> np.ndarray:

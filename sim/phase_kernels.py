@@ -15,28 +15,22 @@ from .streams import uniform
 
 
 @kernel
-def gather_view(T, idx, firm, given, f_district, f_wage, f_market, arrival_step, cols, program, spell_start):
-    """The columns of a policy view of workers `idx` (see `LaborModel.view`); the
-    firm is `firm[k]` where `given` (as it was before a move), else the table's.
-    `cols` holds county, poor, district, prior spells, spell months, firm wage,
-    love job, broker, first away and broker id, in that order."""
-    county, poor, district, prior, months, wage, love, broker, first_away, broker_id = cols
+def gather_view(T, idx, firm, given, f_district, f_wage, f_market, county, poor, district, wage, program, love, broker):
+    """The columns every policy view needs, of workers `idx` (see `LaborModel.view`),
+    in one pass over their rows: county, poor, the firm's district, wage and
+    whether it is a program firm, love job, broker recruit. The firm is `firm[k]`
+    where `given` (as it was before a move), else the table's. Reading a row costs
+    more than writing a column, so other columns are gathered only when asked."""
     for k in range(len(idx)):
         i = idx[k]
         f = firm[k] if given else T[i].firm
         county[k] = T[i].county
         poor[k] = T[i].poor
         district[k] = f_district[f] if f >= 0 else -1
-        prior[k] = T[i].prior_spells
-        months[k] = T[i].spell_months
         wage[k] = f_wage[f] if f >= 0 else 0.0
+        program[k] = (f >= 0) and not f_market[f]
         love[k] = T[i].love_job
         broker[k] = T[i].broker
-        program[k] = (f >= 0) and not f_market[f]
-        first_away[k] = T[i].first_away
-        s = T[i].spell
-        spell_start[k] = arrival_step[s] if s >= 0 else -1
-        broker_id[k] = T[i].broker_id
 
 
 @kernel
@@ -126,15 +120,6 @@ def recruit(T, cand, key_order, start, k, fill, heap_u, heap_i):
             heap_u[lo] = u
             heap_i[lo] = i
             _sift_down(heap_u, heap_i, lo, n, 0)
-
-
-@kernel
-def set_month_effects(T, idx, mult, covered):
-    """Store this month's quit-hazard multiplier and liaison coverage of workers `idx`."""
-    for k in range(len(idx)):
-        i = idx[k]
-        T[i].hazard_mult = mult[k]
-        T[i].liaison = covered[k]
 
 
 @kernel

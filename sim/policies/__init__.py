@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from .base import REGISTRY, BrokerOffer, Effects, Policy, WorkerView, World
+from .base import REGISTRY, BrokerOffer, Effects, Policy, WorkerView, World, write_month_effects
 
 for _m in pkgutil.iter_modules(__path__):
     importlib.import_module(f"{__name__}.{_m.name}")
@@ -38,4 +38,14 @@ def policy_free(scenario):
     return scenario.model_validate({**sj, "name": f"{scenario.name}_no_policy"})
 
 
-__all__ = ["Policy", "World", "WorkerView", "Effects", "BrokerOffer", "build_policies", "policy_free", "REGISTRY"]
+__all__ = [
+    "Policy",
+    "World",
+    "WorkerView",
+    "Effects",
+    "BrokerOffer",
+    "build_policies",
+    "policy_free",
+    "write_month_effects",
+    "REGISTRY",
+]

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..calendar import Calendar
+from ..jit import kernel
 from ..ledger import Budget, Ledger
 from ..schema.behavior import Behavior
 from ..schema.policies import PolicyBase
@@ -74,26 +75,79 @@ class Effects:
     marked: np.ndarray | None = None
 
 
+@kernel
+def _write_effects(T, idx, hs, key_end, covered):
+    """Store this month's effects of workers `idx` in the table: the quit-hazard
+    multiplier (keys multiply, in order; under one key, `hs[key_end[k-1]:key_end[k]]`,
+    the strongest counts: the smallest multiplier if one is below 1, else the
+    largest) and liaison coverage."""
+    for j in range(len(idx)):
+        m = 1.0
+        a = 0
+        for k in range(len(key_end)):
+            lo = hs[a][j]
+            hi = lo
+            for q in range(a + 1, key_end[k]):
+                lo = min(lo, hs[q][j])
+                hi = max(hi, hs[q][j])
+            m *= lo if lo < 1.0 else hi
+            a = key_end[k]
+        i = idx[j]
+        T[i].hazard_mult = m
+        T[i].liaison = covered[j]
+
+
+def write_month_effects(table: np.ndarray, idx: np.ndarray, by_key: dict[str, list], covered: np.ndarray) -> None:
+    """Store this month's quit-hazard multiplier and liaison coverage of workers
+    `idx` from the policies' hazard arrays by key (see `_write_effects`), in one
+    compiled pass."""
+    hs = tuple(np.asarray(h, np.float64) for v in by_key.values() for h in v) or (np.ones(0),)
+    key_end = np.cumsum([len(v) for v in by_key.values()], dtype=np.int64)
+    _write_effects(table, idx, hs, key_end, covered)
+
+
 class WorkerView(dict):
     """Workers shown to a policy, as columns (a dict of numpy arrays over them:
-    idx, county, poor, district, prior_spells, spell_months, firm_wage, love_job,
-    broker, first_away, broker_id, program_firm, spell_start). Any other column of
-    the worker table is gathered on first use (`w["skill"]`), so a new column needs
-    no change here."""
+    idx, county, poor, district, firm_wage, program_firm, love_job, broker). Any
+    other column of the worker table (prior_spells, spell_months, first_away,
+    broker_id, spell, ...) is gathered on first use (`w["skill"]`), so a new column
+    needs no change here; so is `spell_start`, the step the Ningbo spell began.
+    `table` is the worker table and `arrival` the spell log's arrival step by
+    spell, for a compiled loop that reads a few shown workers' rows."""
 
-    def __init__(self, table: np.ndarray, cols: dict) -> None:
+    def __init__(self, table: np.ndarray, cols: dict, arrival: np.ndarray | None = None) -> None:
         super().__init__(cols)
-        self._table = table
+        self.table = table
+        self.arrival = np.zeros(0, np.int32) if arrival is None else arrival
 
     def __missing__(self, name: str) -> np.ndarray:
-        if self._table.dtype.names is None or name not in self._table.dtype.names:
+        if name == "spell_start":
+            s = self["spell"]
+            self[name] = np.where(s >= 0, self.arrival[np.maximum(s, 0)], -1).astype(np.int32)
+            return self[name]
+        if self.table.dtype.names is None or name not in self.table.dtype.names:
             raise KeyError(name)
-        self[name] = self._table[name][self["idx"]]
+        self[name] = self.table[name][self["idx"]]
         return self[name]
 
     def subset(self, sel: np.ndarray) -> dict:
         """The columns (gathered so far) of the workers `sel` (positions or mask)."""
         return {k: v[sel] for k, v in self.items()}
+
+    def at(self, sel: np.ndarray, names: tuple[str, ...]) -> dict:
+        """Columns `names` of the workers `sel` (positions): a column not gathered
+        yet is read from the table for these workers only."""
+        idx = self["idx"][sel]
+        table_cols = self.table.dtype.names or ()
+        out = {}
+        for k in names:
+            if k == "idx":
+                out[k] = idx
+            elif k not in self and k in table_cols:
+                out[k] = self.table[k][idx]
+            else:
+                out[k] = self[k][sel]
+        return out
 
 
 @dataclass
@@ -218,6 +272,15 @@ class Policy:
             d = np.asarray(district)
             ok &= (d >= 0) & self._districts[np.maximum(d, 0)]
         return ok
+
+    def eligible_codes(self) -> tuple[np.ndarray, np.ndarray]:
+        """Eligibility as lookup tables for compiled loops: by group (county * 2 +
+        poor) and by district (empty when districts are not restricted); a worker
+        without a firm (district -1) is not eligible where districts are."""
+        nc = len(self.world.county_names)
+        ok_group = self.eligible(np.arange(nc).repeat(2), np.tile([False, True], nc))
+        ok_district = np.zeros(0, bool) if self._districts is None else self._districts.astype(bool)
+        return ok_group, ok_district
 
     def pay(
         self,

@@ -8,8 +8,23 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..jit import kernel
 from ..schema.policies import BrokerPolicy
 from .base import BrokerOffer, Policy
+
+
+@kernel
+def _in_follow_up(idx, broker, months_followed, months, out):
+    """Positions of the shown broker recruits followed up fewer than `months`
+    months so far, written to `out`; returns how many, and how many broker
+    recruits were shown."""
+    n = 0
+    recruits = 0
+    for j in range(len(idx)):
+        out[n] = j
+        n += broker[j] and months_followed[idx[j]] < months
+        recruits += broker[j]
+    return n, recruits
 
 
 class BrokerProgram(Policy):
@@ -20,7 +35,7 @@ class BrokerProgram(Policy):
 
     def __init__(self, name, cfg, world) -> None:
         super().__init__(name, cfg, world)
-        self.months_followed = np.zeros(world.n_workers, dtype=np.int16)
+        self.months_followed = np.zeros(world.n_workers, dtype=np.int8)  # at most follow_up_months (<= 60)
         self.paid_by_broker = np.zeros(0)  # yuan, by broker id
 
     def _pay_brokers(self, step: int, kind: str, fee: float, w: dict) -> np.ndarray:
@@ -58,24 +73,29 @@ class BrokerProgram(Policy):
 
     def employed_month(self, step: int, w: dict) -> None:
         """Follow-up fees for broker recruits in a job."""
-        rec = np.flatnonzero(w["broker"])
-        self.follow_up(step, _sub(w, rec))
-        if self.active(step) and self.cfg.fee_yuan_on_result > 0:
+        if not self.active(step):
+            return
+        self.follow_up(step, w)
+        if self.cfg.fee_yuan_on_result > 0:
+            rec = np.flatnonzero(w["broker"])
             done = rec[w["spell_months"][rec] == self.cfg.results_after_months]
             self._pay_brokers(step, "broker_result_fee", self.cfg.fee_yuan_on_result, _sub(w, done))
 
     def follow_up(self, step: int, w: dict) -> None:
-        """Pay the fee for broker-recruited employed workers `w` (columns idx, poor,
-        county, broker_id) still in follow-up."""
+        """Pay the fee for the broker-recruited employed workers of `w` still in follow-up."""
         if not self.active(step) or len(w["idx"]) == 0:
             return
-        idx = w["idx"]
-        sel = np.flatnonzero(self.months_followed[idx] < self.cfg.follow_up_months)
+        out = np.empty(len(w["idx"]), np.int64)
+        n, recruits = _in_follow_up(w["idx"], w["broker"], self.months_followed, self.cfg.follow_up_months, out)
+        if recruits == 0:
+            return
+        sel = out[:n]
         got = self._pay_brokers(step, "broker_fee", self.cfg.fee_yuan_per_follow_up_month, _sub(w, sel))
-        self.months_followed[idx[sel[got]]] += 1
+        self.months_followed[w["idx"][sel[got]]] += 1
 
 
-def _sub(w: dict, sel: np.ndarray) -> dict:
+def _sub(w, sel: np.ndarray) -> dict:
     """The workers `sel` of a policy view: the columns the fees need (idx, poor,
     county, broker_id), not the whole view."""
-    return {k: w[k][sel] for k in ("idx", "poor", "county", "broker_id")}
+    names = ("idx", "poor", "county", "broker_id")
+    return w.at(sel, names) if hasattr(w, "at") else {k: w[k][sel] for k in names}

@@ -10,8 +10,32 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..jit import kernel
 from ..schema.policies import LiaisonPolicy
 from .base import Effects, Policy
+
+
+@kernel
+def _count_eligible(county, poor, district, ok_group, ok_district):
+    """How many of the workers shown are eligible (`Policy.eligible_codes`)."""
+    n = 0
+    for j in range(len(county)):
+        d = district[j]
+        n += ok_group[2 * county[j] + poor[j]] & ((len(ok_district) == 0) or (d >= 0 and ok_district[d]))
+    return n
+
+
+@kernel
+def _cover(idx, county, poor, district, ok_group, ok_district, rank, coverage, mult, covered, hazard):
+    """covered[j]: eligible shown worker j whose persistent rank is below `coverage`
+    (compared in float32, as numpy compares a float32 rank with a Python float);
+    hazard[j]: `mult` if covered, else 1."""
+    c32 = np.float32(coverage)
+    for j in range(len(idx)):
+        d = district[j]
+        ok = ok_group[2 * county[j] + poor[j]] and ((len(ok_district) == 0) or (d >= 0 and ok_district[d]))
+        covered[j] = ok and rank[idx[j]] < c32
+        hazard[j] = mult if covered[j] else 1.0
 
 
 class Liaison(Policy):
@@ -26,19 +50,23 @@ class Liaison(Policy):
 
     def employed_month(self, step: int, w: dict) -> Effects:
         """Cover a share of the eligible employed workers this month."""
-        covered = self.covered(step, w)
-        hazard = np.where(covered, self.world.behavior.quit_hazard.liaison, 1.0)
+        covered, hazard = self.covered(step, w)
         return Effects(hazard=hazard, hazard_key="liaison", covered=covered, support="liaison", marked=covered)
 
-    def covered(self, step: int, w: dict) -> np.ndarray:
-        """Coverage mask over employed workers `w` (by their persistent rank)."""
+    def covered(self, step: int, w: dict) -> tuple[np.ndarray, np.ndarray]:
+        """Coverage mask over employed workers `w` (by their persistent rank), and
+        the quit-hazard multiplier it gives them."""
         n = len(w["idx"])
         if not self.active(step) or n == 0 or self.cfg.staff == 0:
-            return np.zeros(n, dtype=bool)
+            return np.zeros(n, dtype=bool), np.ones(n)
         paid = self.pay_lump(step, "salaries", self.cfg.staff * self.cfg.salary_yuan_month)
         if paid == 0 and self.cfg.salary_yuan_month > 0:
-            return np.zeros(n, dtype=bool)
-        ok = self.eligible(w["county"], w["poor"], w["district"])
-        people = ok.sum() * self.world.scale
+            return np.zeros(n, dtype=bool), np.ones(n)
+        ok_group, ok_district = self.eligible_codes()
+        cols = (w["county"], w["poor"], w["district"], ok_group, ok_district)
+        people = _count_eligible(*cols) * self.world.scale
         coverage = min(1.0, self.cfg.staff * self.cfg.workers_per_liaison / people) if people else 0.0
-        return ok & (self.rank[w["idx"]] < coverage)
+        covered, hazard = np.empty(n, bool), np.empty(n)
+        mult = self.world.behavior.quit_hazard.liaison
+        _cover(w["idx"], *cols, self.rank, coverage, mult, covered, hazard)
+        return covered, hazard

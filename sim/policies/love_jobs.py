@@ -31,7 +31,7 @@ class LoveJobs(Policy):
     def employed_month(self, step: int, w: dict) -> None:
         """Top up the pay of workers in love jobs."""
         love = np.flatnonzero(w["love_job"])
-        self.top_up(step, {k: v[love] for k, v in w.items()})
+        self.top_up(step, w.at(love, ("idx", "poor", "county", "firm_wage")))
 
     def love_slots(self, slots: np.ndarray, district: np.ndarray, u: np.ndarray) -> np.ndarray:
         """Love-job slots per employer (agents), from the quota in people."""
