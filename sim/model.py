@@ -29,8 +29,9 @@ from .ledger import Ledger
 from .market import MarketLog, firm_wages, job_path, prd_wage, years_since_start
 from .params import pack_behavior, pack_month, tenure_bands
 from .phase_kernels import (
-    accepting,
+    accept_and_recruit,
     gather_view,
+    order_draws,
     promote_candidates,
     recruit,
     set_month_effects,
@@ -490,28 +491,46 @@ class LaborModel(mesa.Model):
             per_b = rules.stochastic_round(b_weight * cap, u_cap)
             k = np.bincount(b_county, weights=per_b, minlength=nc).astype(np.int64)
             k = np.minimum(k, len(m.at_home))
-            cand = np.empty(len(m.at_home), np.int32)
-            p_acc = offer.p_accept, offer.p_accept_poor
-            cand = cand[: accepting(self.table, m.at_home, m.skip, *p_acc, self.streams.key("accept", step), cand)]
+            drawn = self._accept_and_recruit(m, offer, k)
             got = [m.recruits]
-            for c, top in self.broker_picks(step, cand, k):
+            for c, top in self.broker_picks(step, drawn[0], k, drawn):
                 got.append(top)
                 self._assign_brokers(top, np.flatnonzero(b_county == c), per_b)
             m.recruits = np.concatenate(got).astype(np.int64)
             m.skip[m.recruits] = True
 
-    def broker_picks(self, step: int, cand: np.ndarray, k: np.ndarray) -> list[tuple[int, np.ndarray]]:
+    def _accept_and_recruit(self, m: Month, offer, k: np.ndarray) -> tuple:
+        """One compiled pass over the workers at home (`accept_and_recruit`): who
+        accepts the offer (the candidates, in home-list order, with county and
+        broker-order draw) and each county's k[c] best by order draw (heaps, as
+        `broker_picks` reads them)."""
+        step, n = m.info.step, len(m.at_home)
+        cand, cand_c, cand_u = np.empty(n, np.int32), np.empty(n, np.int8), np.empty(n)
+        start = np.concatenate([[0], np.cumsum(k)])
+        fill = np.zeros(len(k), np.int64)
+        heap_u, heap_i = np.empty(start[-1] + 1), np.empty(start[-1] + 1, np.int64)  # a spare entry at the end
+        keys = self.streams.key("accept", step), self.streams.key("broker_order", step)
+        args = (offer.p_accept, offer.p_accept_poor, *keys, start, k, fill, heap_u, heap_i, cand, cand_c, cand_u)
+        na = accept_and_recruit(self.table, m.at_home, m.skip, *args)
+        return cand[:na], cand_c[:na], cand_u[:na], start, fill, heap_u, heap_i
+
+    def broker_picks(self, step: int, cand: np.ndarray, k: np.ndarray, drawn: tuple | None = None):
         """(county, recruits ascending) for each county c with k[c] > 0: of the
         accepting candidates `cand` (any order) of the county, the k[c] with the
-        highest broker-order draws (compiled `recruit`; if draws tie across the
-        cut, `_cut_at_tie`)."""
-        nc, key = len(k), self.streams.key("broker_order", step)
-        start = np.concatenate([[0], np.cumsum(k)])
-        fill = np.zeros(nc, np.int64)
-        heap_u, heap_i = np.empty(start[-1]), np.empty(start[-1], np.int64)
-        recruit(self.table, cand, key, start, k, fill, heap_u, heap_i)
+        highest broker-order draws (compiled `recruit`, or already kept in `drawn`
+        by `_accept_and_recruit`; if draws tie across the cut, `_cut_at_tie`)."""
+        nc = len(k)
+        if drawn is None:
+            cand_c, cand_u = np.empty(len(cand), np.int8), np.empty(len(cand))
+            order_draws(self.table, cand, self.streams.key("broker_order", step), cand_c, cand_u)
+            start = np.concatenate([[0], np.cumsum(k)])
+            fill = np.zeros(nc, np.int64)
+            heap_u, heap_i = np.empty(start[-1] + 1), np.empty(start[-1] + 1, np.int64)
+            recruit(cand, cand_c, cand_u, start, k, fill, heap_u, heap_i)
+        else:
+            _, cand_c, cand_u, start, fill, heap_u, heap_i = drawn
         kept_eq, cand_eq = np.zeros(nc, np.int64), np.zeros(nc, np.int64)
-        ties_at_cut(self.table, cand, key, start, k, fill, heap_u, kept_eq, cand_eq)
+        ties_at_cut(cand_c, cand_u, start, k, fill, heap_u, kept_eq, cand_eq)
         picks = []
         for c in np.flatnonzero(k):
             tied = cand_eq[c] > kept_eq[c]
