@@ -43,7 +43,7 @@ from .schema import LEVERS, Scenario
 from .spells import CHANNELS, SpellLog
 from .states import HOME, JOB, LOCAL, PRD, SEEKING
 from .streams import Streams
-from .table import new_table, where_place
+from .table import column, new_table, set_column, where_place
 from .transitions import (
     DRAWS,
     N_OUT,
@@ -413,10 +413,10 @@ class LaborModel(mesa.Model):
         """Workers `idx` are trained (for the spell): those not yet trained gain
         behavior.employers.training_skill_gain of skill (kept to 1/100, at most 1)."""
         t = self.table
-        new = idx[~t["trained"][idx]]
+        new = idx[~column(t, "trained")[idx]]
         gain = round(self.b.employers.training_skill_gain * 100)
         t["skill"][new] = np.minimum(np.rint(t["skill"][new] * 100) + gain, 100) / 100
-        t["trained"][idx] = True
+        set_column(t, idx, "trained", True)
 
     def policy_phase(self, m: Month) -> None:
         """Every policy sees the workers in a Ningbo job this month (pays, covers,
@@ -596,7 +596,7 @@ class LaborModel(mesa.Model):
         cand = cand[offer.policy.eligible(t["county"][cand].astype(np.int64), t["poor"][cand])]
         for i in cand:
             self.brokers.append(Broker(self, len(self.brokers), int(t["county"][i]), self.scale))
-        t["is_broker"][cand] = True
+        set_column(t, cand, "is_broker", True)
         self.flow("promoted_brokers", cand)
 
     # ---- 5. decisions and travel -------------------------------------------------------
@@ -690,9 +690,9 @@ class LaborModel(mesa.Model):
         ids = self.spells.open(step, t["county"][idx], t["poor"][idx], channel, t["broker_id"][idx])
         t["spell"][idx] = ids
         self.spells.rows["age_band"][ids] = t["age_band"][idx]
-        self.spells.rows["female"][ids] = t["female"][idx]
+        self.spells.rows["female"][ids] = column(t, "female")[idx]
         t["broker"][idx] = kind == WANT_BROKER
-        t["organized"][idx] = organized
+        set_column(t, idx, "organized", organized)
         self._greet(step, idx, "on_arrival")
 
     def _greet(self, step: int, idx: np.ndarray, hook: str) -> None:
@@ -740,7 +740,7 @@ class LaborModel(mesa.Model):
         """Seekers `seek` (ascending) in matching order (see `seekers_in_order`)."""
         t = self.table
         order = self.streams.uniforms("match_order", step, seek)
-        pri = t["organized"][seek] | t["broker"][seek]
+        pri = column(t, "organized")[seek] | t["broker"][seek]
         return seek[np.lexsort((order, ~pri))]
 
     def hire(self, step: int, idx: np.ndarray, firm: np.ndarray, love: np.ndarray) -> np.ndarray:

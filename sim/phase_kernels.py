@@ -12,6 +12,7 @@ import numpy as np
 
 from .jit import kernel, rule
 from .streams import uniform
+from .table import FB_IS_BROKER, flag
 
 
 @kernel
@@ -49,7 +50,7 @@ def promote_candidates(T, rows, min_months, p, key, out):
     for k in range(len(rows)):  # branch-free: a draw's outcome is unpredictable, a branch on it costs more
         i = rows[k]
         out[n] = i
-        n += (not T[i].is_broker) & (T[i].spell_months >= min_months) & (np.float32(uniform(key, i)) < p32)
+        n += (not flag(T, i, FB_IS_BROKER)) & (T[i].spell_months >= min_months) & (np.float32(uniform(key, i)) < p32)
     return n
 
 

@@ -13,6 +13,7 @@ import ctypes
 import numpy as np
 
 from ..model import LaborModel, Month
+from ..table import column
 from ..transitions import N_OUT
 from .array_kernels import calendar_lists, decide_rows, match_rounds
 
@@ -81,7 +82,7 @@ class ArraysModel(LaborModel):
         if len(seek) == 0:
             return
         vac = self.vacancies()
-        pri = self.table["organized"][seek] | self.table["broker"][seek]
+        pri = organized_or_broker(self.table, seek)
         hired_first = []
         for tier in (seek[pri], seek[~pri]):  # the priority tier takes its pick first, as in the agents engine
             hired_first += self._match_rounds(step, tier, vac)
@@ -100,7 +101,7 @@ class ArraysModel(LaborModel):
         if n == 0:
             return []
         t = self.table[seek]
-        org = t["organized"] | t["broker"]
+        org = organized_or_broker(self.table, seek)
         key = ((t["county"].astype(np.int64) * 2 + org) * 2 + t["poor"]) * 101 + np.rint(t["skill"] * 100).astype(
             np.int64
         )
@@ -171,6 +172,12 @@ class ArraysModel(LaborModel):
             return self.match_weights(skill, county, organized, 1.0)
         finally:
             self.leader_firms = month
+
+
+def organized_or_broker(table: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """Per worker of `idx`: came by organized transport or through a broker (this spell)."""
+    t = table[idx]
+    return column(t, "organized") | t["broker"]
 
 
 def release_free_memory() -> None:
