@@ -413,7 +413,7 @@ class LaborModel(mesa.Model):
         """Workers `idx` are trained (for the spell): those not yet trained gain
         behavior.employers.training_skill_gain of skill (kept to 1/100, at most 1)."""
         t = self.table
-        new = idx[~column(t, "trained")[idx]]
+        new = idx[~column(t, "trained", idx)]
         gain = round(self.b.employers.training_skill_gain * 100)
         t["skill"][new] = np.minimum(np.rint(t["skill"][new] * 100) + gain, 100) / 100
         set_column(t, idx, "trained", True)
@@ -690,7 +690,7 @@ class LaborModel(mesa.Model):
         ids = self.spells.open(step, t["county"][idx], t["poor"][idx], channel, t["broker_id"][idx])
         t["spell"][idx] = ids
         self.spells.rows["age_band"][ids] = t["age_band"][idx]
-        self.spells.rows["female"][ids] = column(t, "female")[idx]
+        self.spells.rows["female"][ids] = column(t, "female", idx)
         t["broker"][idx] = kind == WANT_BROKER
         set_column(t, idx, "organized", organized)
         self._greet(step, idx, "on_arrival")
@@ -740,7 +740,7 @@ class LaborModel(mesa.Model):
         """Seekers `seek` (ascending) in matching order (see `seekers_in_order`)."""
         t = self.table
         order = self.streams.uniforms("match_order", step, seek)
-        pri = column(t, "organized")[seek] | t["broker"][seek]
+        pri = column(t, "organized", seek) | t["broker"][seek]
         return seek[np.lexsort((order, ~pri))]
 
     def hire(self, step: int, idx: np.ndarray, firm: np.ndarray, love: np.ndarray) -> np.ndarray:

@@ -71,11 +71,13 @@ def set_flag(T, i, bit, on):
     T[i].flags = (T[i].flags & (255 ^ (1 << bit))) | (int(on) << bit)
 
 
-def column(table: np.ndarray, name: str) -> np.ndarray:
-    """Column `name` of the table (a yes/no attribute of FLAGS as a new bool array)."""
+def column(table: np.ndarray, name: str, idx=None) -> np.ndarray:
+    """Column `name` of the table, or of workers `idx` only (a yes/no attribute of
+    FLAGS as a new bool array; give `idx` rather than indexing the whole column)."""
     if name in FLAGS:
-        return (table["flags"] >> FLAGS.index(name) & 1).astype(np.bool_)
-    return table[name]
+        f = table["flags"] if idx is None else table["flags"][idx]
+        return (f >> FLAGS.index(name) & 1).astype(np.bool_)
+    return table[name] if idx is None else table[name][idx]
 
 
 def cell(table: np.ndarray, i: int, name: str):

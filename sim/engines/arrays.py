@@ -176,8 +176,7 @@ class ArraysModel(LaborModel):
 
 def organized_or_broker(table: np.ndarray, idx: np.ndarray) -> np.ndarray:
     """Per worker of `idx`: came by organized transport or through a broker (this spell)."""
-    t = table[idx]
-    return column(t, "organized") | t["broker"]
+    return column(table, "organized", idx) | table["broker"][idx]
 
 
 def release_free_memory() -> None:
