@@ -212,6 +212,7 @@ AGENTS = [
         """import numpy as np
 
 from sim.reasons import REASONS
+from sim.table import column
 
 story = AgentsModel(
     load_scenario(
@@ -228,7 +229,7 @@ cols = ["place", "firm", "tenure", "skill", "trained", "leader", "reason"]
 pages = []
 for _ in range(24):
     story.step()
-    page = pd.DataFrame({c: story.table[c] for c in cols})
+    page = pd.DataFrame({c: column(story.table, c) for c in cols})
     page["place"] = np.array(PLACE_LABELS)[page["place"]]
     page["reason"] = np.array(REASONS)[page["reason"]]
     pages.append(page.assign(month=story.labels[story.t - 1], worker=np.arange(len(page))))

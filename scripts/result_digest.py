@@ -5,7 +5,8 @@ Run on two commits and compare the output; identical lines mean identical result
     .venv/bin/python scripts/result_digest.py                 # quick set (~1 min)
     .venv/bin/python scripts/result_digest.py --big           # adds baseline_2020 at ~1M x 120 on arrays
 
-Each line: case, then one short SHA-256 per table (sorted by name), metrics and the worker table.
+Each line: case, then one short SHA-256 per table (sorted by name), metrics and the worker table
+(its columns by name, yes/no attributes unpacked from their bits: `sim.table.column`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import numpy as np
 
 from sim import load_scenario
 from sim.runner import build_model, collect
+from sim.table import COLUMNS, column
 
 QUICK = [
     ("teaching_small", 1, "agents", {"calendar": {"months": 30}}),
@@ -45,7 +47,7 @@ def digest(name: str, seed: int, engine: str, over: dict) -> str:
     parts = [f"{k}={_h(v.to_csv(index=False).encode())}" for k, v in sorted(res.tables.items())]
     parts.append(f"metrics={_h(json.dumps(res.metrics, sort_keys=True, default=str).encode())}")
     t = model.table
-    cols = "".join(_h(np.ascontiguousarray(t[c]).tobytes()) for c in sorted(t.dtype.names))
+    cols = "".join(_h(np.ascontiguousarray(column(t, c)).tobytes()) for c in sorted(COLUMNS))
     parts.append(f"workers={_h(cols.encode())}")
     return f"{name}/{seed}/{engine} " + " ".join(parts)
 

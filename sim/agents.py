@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import mesa
 
-from .table import WORKER_DTYPE
+from .table import COLUMNS, cell, set_column
 from .transitions import calendar_row, decide_row
 
 
@@ -101,10 +101,10 @@ class Broker(mesa.Agent):
 
 def _column(name: str) -> property:
     def get(self):
-        return self.model.table[name][self.idx].item()
+        return cell(self.model.table, self.idx, name)
 
     def set(self, value) -> None:
-        self.model.table[name][self.idx] = value
+        set_column(self.model.table, self.idx, name, value)
 
     return property(get, set, doc=f"This worker's `{name}` (a cell of the worker table).")
 
@@ -135,6 +135,6 @@ class Worker(mesa.Agent):
             decide_row(self.idx, *self.model.kernel_args(m))
 
 
-for _name in WORKER_DTYPE.names:
+for _name in COLUMNS:
     if _name != "firm":
         setattr(Worker, _name, _column(_name))

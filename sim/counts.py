@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from .jit import kernel
 from .states import JOB
+from .table import FB_LEADER, flag
 
 
 @kernel
@@ -15,7 +16,7 @@ def leaders_and_recruits(T, leaders, retained):
     Ningbo job."""
     for i in range(len(T)):
         f = T[i].firm
-        if T[i].leader and f >= 0:
+        if flag(T, i, FB_LEADER) and f >= 0:
             leaders[T[i].county, f] = True
         b = T[i].broker_id
         if b >= 0 and T[i].place == JOB:

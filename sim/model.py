@@ -29,8 +29,9 @@ from .ledger import Ledger
 from .market import MarketLog, firm_wages, job_path, prd_wage, years_since_start
 from .params import pack_behavior, pack_month, tenure_bands
 from .phase_kernels import (
-    accepting,
+    accept_and_recruit,
     gather_view,
+    order_draws,
     promote_candidates,
     recruit,
     ties_at_cut,
@@ -41,7 +42,7 @@ from .schema import LEVERS, Scenario
 from .spells import CHANNELS, SpellLog
 from .states import HOME, JOB, LOCAL, PRD, SEEKING
 from .streams import Streams
-from .table import new_table, where_place
+from .table import column, new_table, set_column, where_place
 from .transitions import (
     DRAWS,
     N_OUT,
@@ -405,10 +406,10 @@ class LaborModel(mesa.Model):
         """Workers `idx` are trained (for the spell): those not yet trained gain
         behavior.employers.training_skill_gain of skill (kept to 1/100, at most 1)."""
         t = self.table
-        new = idx[~t["trained"][idx]]
+        new = idx[~column(t, "trained", idx)]
         gain = round(self.b.employers.training_skill_gain * 100)
         t["skill"][new] = np.minimum(np.rint(t["skill"][new] * 100) + gain, 100) / 100
-        t["trained"][idx] = True
+        set_column(t, idx, "trained", True)
 
     def policy_phase(self, m: Month) -> None:
         """Every policy sees the workers in a Ningbo job this month (pays, covers,
@@ -479,28 +480,46 @@ class LaborModel(mesa.Model):
             per_b = rules.stochastic_round(b_weight * cap, u_cap)
             k = np.bincount(b_county, weights=per_b, minlength=nc).astype(np.int64)
             k = np.minimum(k, len(m.at_home))
-            cand = np.empty(len(m.at_home), np.int32)
-            p_acc = offer.p_accept, offer.p_accept_poor
-            cand = cand[: accepting(self.table, m.at_home, m.skip, *p_acc, self.streams.key("accept", step), cand)]
+            drawn = self._accept_and_recruit(m, offer, k)
             got = [m.recruits]
-            for c, top in self.broker_picks(step, cand, k):
+            for c, top in self.broker_picks(step, drawn[0], k, drawn):
                 got.append(top)
                 self._assign_brokers(top, np.flatnonzero(b_county == c), per_b)
             m.recruits = np.concatenate(got).astype(np.int64)
             m.skip[m.recruits] = True
 
-    def broker_picks(self, step: int, cand: np.ndarray, k: np.ndarray) -> list[tuple[int, np.ndarray]]:
+    def _accept_and_recruit(self, m: Month, offer, k: np.ndarray) -> tuple:
+        """One compiled pass over the workers at home (`accept_and_recruit`): who
+        accepts the offer (the candidates, in home-list order, with county and
+        broker-order draw) and each county's k[c] best by order draw (heaps, as
+        `broker_picks` reads them)."""
+        step, n = m.info.step, len(m.at_home)
+        cand, cand_c, cand_u = np.empty(n, np.int32), np.empty(n, np.int8), np.empty(n)
+        start = np.concatenate([[0], np.cumsum(k)])
+        fill = np.zeros(len(k), np.int64)
+        heap_u, heap_i = np.empty(start[-1] + 1), np.empty(start[-1] + 1, np.int64)  # a spare entry at the end
+        keys = self.streams.key("accept", step), self.streams.key("broker_order", step)
+        args = (offer.p_accept, offer.p_accept_poor, *keys, start, k, fill, heap_u, heap_i, cand, cand_c, cand_u)
+        na = accept_and_recruit(self.table, m.at_home, m.skip, *args)
+        return cand[:na], cand_c[:na], cand_u[:na], start, fill, heap_u, heap_i
+
+    def broker_picks(self, step: int, cand: np.ndarray, k: np.ndarray, drawn: tuple | None = None):
         """(county, recruits ascending) for each county c with k[c] > 0: of the
         accepting candidates `cand` (any order) of the county, the k[c] with the
-        highest broker-order draws (compiled `recruit`; if draws tie across the
-        cut, `_cut_at_tie`)."""
-        nc, key = len(k), self.streams.key("broker_order", step)
-        start = np.concatenate([[0], np.cumsum(k)])
-        fill = np.zeros(nc, np.int64)
-        heap_u, heap_i = np.empty(start[-1]), np.empty(start[-1], np.int64)
-        recruit(self.table, cand, key, start, k, fill, heap_u, heap_i)
+        highest broker-order draws (compiled `recruit`, or already kept in `drawn`
+        by `_accept_and_recruit`; if draws tie across the cut, `_cut_at_tie`)."""
+        nc = len(k)
+        if drawn is None:
+            cand_c, cand_u = np.empty(len(cand), np.int8), np.empty(len(cand))
+            order_draws(self.table, cand, self.streams.key("broker_order", step), cand_c, cand_u)
+            start = np.concatenate([[0], np.cumsum(k)])
+            fill = np.zeros(nc, np.int64)
+            heap_u, heap_i = np.empty(start[-1] + 1), np.empty(start[-1] + 1, np.int64)
+            recruit(cand, cand_c, cand_u, start, k, fill, heap_u, heap_i)
+        else:
+            _, cand_c, cand_u, start, fill, heap_u, heap_i = drawn
         kept_eq, cand_eq = np.zeros(nc, np.int64), np.zeros(nc, np.int64)
-        ties_at_cut(self.table, cand, key, start, k, fill, heap_u, kept_eq, cand_eq)
+        ties_at_cut(cand_c, cand_u, start, k, fill, heap_u, kept_eq, cand_eq)
         picks = []
         for c in np.flatnonzero(k):
             tied = cand_eq[c] > kept_eq[c]
@@ -566,7 +585,7 @@ class LaborModel(mesa.Model):
         cand = cand[offer.policy.eligible(t["county"][cand].astype(np.int64), t["poor"][cand])]
         for i in cand:
             self.brokers.append(Broker(self, len(self.brokers), int(t["county"][i]), self.scale))
-        t["is_broker"][cand] = True
+        set_column(t, cand, "is_broker", True)
         self.flow("promoted_brokers", cand)
 
     # ---- 5. decisions and travel -------------------------------------------------------
@@ -660,9 +679,9 @@ class LaborModel(mesa.Model):
         ids = self.spells.open(step, t["county"][idx], t["poor"][idx], channel, t["broker_id"][idx])
         t["spell"][idx] = ids
         self.spells.rows["age_band"][ids] = t["age_band"][idx]
-        self.spells.rows["female"][ids] = t["female"][idx]
+        self.spells.rows["female"][ids] = column(t, "female", idx)
         t["broker"][idx] = kind == WANT_BROKER
-        t["organized"][idx] = organized
+        set_column(t, idx, "organized", organized)
         self._greet(step, idx, "on_arrival")
 
     def _greet(self, step: int, idx: np.ndarray, hook: str) -> None:
@@ -710,7 +729,7 @@ class LaborModel(mesa.Model):
         """Seekers `seek` (ascending) in matching order (see `seekers_in_order`)."""
         t = self.table
         order = self.streams.uniforms("match_order", step, seek)
-        pri = t["organized"][seek] | t["broker"][seek]
+        pri = column(t, "organized", seek) | t["broker"][seek]
         return seek[np.lexsort((order, ~pri))]
 
     def hire(self, step: int, idx: np.ndarray, firm: np.ndarray, love: np.ndarray) -> np.ndarray:

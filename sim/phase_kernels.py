@@ -12,6 +12,7 @@ import numpy as np
 
 from .jit import kernel, rule
 from .streams import uniform
+from .table import FB_IS_BROKER, flag
 
 
 @kernel
@@ -43,7 +44,7 @@ def promote_candidates(T, rows, min_months, p, key, out):
     for k in range(len(rows)):  # branch-free: a draw's outcome is unpredictable, a branch on it costs more
         i = rows[k]
         out[n] = i
-        n += (not T[i].is_broker) & (T[i].spell_months >= min_months) & (np.float32(uniform(key, i)) < p32)
+        n += (not flag(T, i, FB_IS_BROKER)) & (T[i].spell_months >= min_months) & (np.float32(uniform(key, i)) < p32)
     return n
 
 
@@ -86,54 +87,86 @@ def _sift_up(heap_u, heap_i, lo, j):
 
 
 @kernel
-def accepting(T, rows, skip, p_accept, p_accept_poor, key, out):
-    """Workers of `rows` not in `skip` who accept a broker's offer: draw below
-    p_accept (p_accept_poor if registered poor). Returns how many were written
-    to `out` (in the order of `rows`)."""
-    n = 0
-    for r in range(len(rows)):  # branch-free, as in promote_candidates
-        i = rows[r]
-        p = p_accept_poor if T[i].poor else p_accept
-        out[n] = i
-        n += (not skip[i]) & (uniform(key, i) < p)
-    return n
-
-
-@kernel
-def recruit(T, cand, key_order, start, k, fill, heap_u, heap_i):
-    """Broker recruitment among the accepting workers `cand` (any order): in each
-    county c the `k[c]` with the highest order draws are kept (ties: the lower
-    worker index) in heap_u/heap_i[start[c]: start[c] + fill[c]]."""
+def recruit(cand, cand_c, cand_u, start, k, fill, heap_u, heap_i):
+    """Broker recruitment among the accepting workers `cand` (any order; counties
+    `cand_c`, order draws `cand_u`): in each county c the `k[c]` with the highest
+    order draws are kept (ties: the lower worker index) in
+    heap_u/heap_i[start[c]: start[c] + fill[c]]."""
     for r in range(len(cand)):
-        i = cand[r]
-        c = T[i].county
+        i, c, u = cand[r], cand_c[r], cand_u[r]
         if k[c] == 0:
             continue
-        u = uniform(key_order, i)
-        lo, n = start[c], fill[c]
-        if n < k[c]:
-            heap_u[lo + n] = u
-            heap_i[lo + n] = i
-            fill[c] = n + 1
-            _sift_up(heap_u, heap_i, lo, n)
-        elif u > heap_u[lo] or (u == heap_u[lo] and i < heap_i[lo]):  # better than the worst kept
-            heap_u[lo] = u
-            heap_i[lo] = i
-            _sift_down(heap_u, heap_i, lo, n, 0)
+        lo = start[c]
+        if fill[c] < k[c] or u > heap_u[lo] or (u == heap_u[lo] and i < heap_i[lo]):  # better than the worst kept
+            _keep(i, u, c, start, k, fill, heap_u, heap_i)
 
 
 @kernel
-def ties_at_cut(T, cand, key_order, start, k, fill, heap_u, kept_eq, cand_eq):
+def ties_at_cut(cand_c, cand_u, start, k, fill, heap_u, kept_eq, cand_eq):
     """Per county c whose heap is full (`recruit`): how many kept recruits (kept_eq)
-    and how many accepting candidates (cand_eq) have the cut's draw (the worst kept,
-    heap_u[start[c]]). More candidates than kept recruits at the cut means draws
-    tie across it (24-bit draws tie often in a large county)."""
+    and how many accepting candidates (cand_eq; their counties `cand_c` and order
+    draws `cand_u`) have the cut's draw (the worst kept, heap_u[start[c]]). More
+    candidates than kept recruits at the cut means draws tie across it (24-bit
+    draws tie often in a large county)."""
     for c in range(len(k)):
         if k[c] > 0 and fill[c] == k[c]:
             for j in range(fill[c]):
                 kept_eq[c] += heap_u[start[c] + j] == heap_u[start[c]]
+    for r in range(len(cand_u)):
+        c = cand_c[r]
+        if k[c] > 0 and fill[c] == k[c] and cand_u[r] == heap_u[start[c]]:
+            cand_eq[c] += 1
+
+
+@kernel
+def order_draws(T, cand, key_order, cand_c, cand_u):
+    """County and broker-order draw of each candidate (as `accept_and_recruit` keeps them)."""
     for r in range(len(cand)):
         i = cand[r]
+        cand_c[r] = T[i].county
+        cand_u[r] = uniform(key_order, i)
+
+
+@rule
+def _keep(i, u, c, start, k, fill, heap_u, heap_i):
+    """Offer candidate i (order draw u, county c) to county c's heap of the k[c] best."""
+    lo, n = start[c], fill[c]
+    if n < k[c]:
+        heap_u[lo + n] = u
+        heap_i[lo + n] = i
+        fill[c] = n + 1
+        _sift_up(heap_u, heap_i, lo, n)
+    else:
+        heap_u[lo] = u
+        heap_i[lo] = i
+        _sift_down(heap_u, heap_i, lo, n, 0)
+
+
+@kernel
+def accept_and_recruit(
+    T, rows, skip, p_accept, p_accept_poor, key_accept, key_order, start, k, fill, heap_u, heap_i, out, out_c, out_u
+):
+    """Workers of `rows` not in `skip` who accept a broker's offer (draw below
+    p_accept, p_accept_poor if registered poor), and `recruit` among them, in one
+    pass over `rows`: the accepting workers go
+    to `out` (in the order of `rows`) with their county and order draw (`out_c`,
+    `out_u`, for `ties_at_cut`); each county's heap keeps its k[c] best. Returns
+    how many accepted. `heap_u`/`heap_i` have one spare entry at the end (a county
+    with k[c] == 0 may start there)."""
+    n = 0
+    for r in range(len(rows)):  # a worker accepts with p_accept (p_accept_poor if registered poor)
+        i = rows[r]
         c = T[i].county
-        if k[c] > 0 and fill[c] == k[c] and uniform(key_order, i) == heap_u[start[c]]:
-            cand_eq[c] += 1
+        p = p_accept_poor if T[i].poor else p_accept
+        acc = (not skip[i]) & (uniform(key_accept, i) < p)
+        u = uniform(key_order, i)
+        out[n] = i  # branch-free (acceptance is random, a branch on it would mispredict)
+        out_c[n] = c
+        out_u[n] = u
+        n += acc
+        lo = start[c]
+        # offered to the heap only if it would enter (rare once the heaps are full): one predictable branch
+        better = (u > heap_u[lo]) | ((u == heap_u[lo]) & (i < heap_i[lo]))
+        if acc & (k[c] > 0) & ((fill[c] < k[c]) | better):
+            _keep(i, u, c, start, k, fill, heap_u, heap_i)
+    return n

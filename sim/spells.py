@@ -46,11 +46,22 @@ class SpellLog:
         self.rows = np.zeros(capacity, dtype=SPELL_DTYPE)
 
     def _grow(self, need: int) -> None:
+        """Room for `need` more spells: grow by an eighth (or what is needed), in place.
+
+        `ndarray.resize` reallocates (a large table is remapped, not copied, and the
+        new rows are zeros), so growing needs no second copy of the log and the
+        capacity left unused is at most an eighth of it (doubling by copying held up
+        to three times the rows in use while it grew). Nothing keeps a view of `rows`
+        across a call that opens spells."""
         if self.n + need <= len(self.rows):
             return
-        new = np.zeros(max(2 * len(self.rows), self.n + need), dtype=SPELL_DTYPE)
-        new[: self.n] = self.rows[: self.n]
-        self.rows = new
+        cap = max(len(self.rows) + len(self.rows) // 8, self.n + need)
+        try:
+            self.rows.resize(cap, refcheck=False)
+        except ValueError:  # rows that do not own their memory (e.g. unpickled from a buffer)
+            new = np.zeros(cap, dtype=SPELL_DTYPE)
+            new[: self.n] = self.rows[: self.n]
+            self.rows = new
 
     def open(self, step: int, county: np.ndarray, poor: np.ndarray, channel: np.ndarray, broker_id=None) -> np.ndarray:
         """Start spells for these arrivals; returns their ids."""

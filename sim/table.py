@@ -3,15 +3,30 @@
 Both engines keep their workers here. The `arrays` engine passes the whole
 table to compiled kernels; a Mesa `Worker` agent of the `agents` engine is a
 view on its own row (`sim.agents.Worker`), so the two engines cannot disagree
-on what a worker is. 48 bytes per worker.
+on what a worker is. 44 bytes per worker: eight yes/no attributes share one
+byte of bits (`flags`, names in `FLAGS`); kernels read them with `flag` and
+write them with `set_flag`, numpy code with `column` and `set_column`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .jit import kernel
+from .jit import kernel, rule
 from .states import HOME, LOCAL
+
+# Yes/no attributes kept as bits of the `flags` byte (bit k: FLAGS[k]); `column(t, name)` reads one
+FLAGS = (
+    "female",
+    "low_mandarin",  # speaks little Mandarin
+    "dependants",  # children or elders at home
+    "first_time",  # never worked away from home before this trip (any destination)
+    "leader",  # team leader (组长) in the current job
+    "is_broker",  # promoted to broker
+    "trained",  # trained in this spell
+    "organized",  # came by organized transport (this spell)
+)
+FB_FEMALE, FB_LOW_MANDARIN, FB_DEPENDANTS, FB_FIRST_TIME, FB_LEADER, FB_IS_BROKER, FB_TRAINED, FB_ORGANIZED = range(8)
 
 WORKER_DTYPE = np.dtype(
     [
@@ -28,26 +43,59 @@ WORKER_DTYPE = np.dtype(
         ("months_seeking", np.int16),
         ("prior_spells", np.int16),  # Ningbo spells that ended (or began before the run)
         ("visit_step", np.int16),  # step of the festival visit
+        ("first_away", np.int16),  # step first seen away from home (-2: before the run, -1: never)
         ("love_job", np.bool_),
-        ("trained", np.bool_),
         ("liaison", np.bool_),  # covered by liaison staff this month
         ("broker", np.bool_),  # recruited by a broker (this spell)
-        ("organized", np.bool_),  # came by organized transport (this spell)
-        ("is_broker", np.bool_),  # promoted to broker
-        ("first_away", np.int16),  # step first seen away from home (-2: before the run, -1: never)
-        # issue 11 (appended): why the last move, who the worker is, who placed them
+        ("flags", np.uint8),  # bit k: FLAGS[k]
+        # issue 11: why the last move, who the worker is, who placed them
         ("reason", np.uint8),  # sim.reasons code of the last quit, dismissal or return
         ("age_band", np.uint8),  # 0: 16-24, 1: 25-34, 2: 35-44, 3: 45+
-        ("female", np.bool_),
         ("education", np.uint8),  # 0: primary or less, 1: junior middle, 2: senior or more
-        ("low_mandarin", np.bool_),  # speaks little Mandarin
-        ("dependants", np.bool_),  # children or elders at home
-        ("first_time", np.bool_),  # never worked away from home before this trip (any destination)
-        ("leader", np.bool_),  # team leader (组长) in the current job
         ("broker_id", np.int32),  # broker who placed the worker this spell (-1: none)
     ],
     align=True,
 )
+COLUMNS = tuple(n for n in WORKER_DTYPE.names if n != "flags") + FLAGS  # what a worker has, by name
+
+
+@rule
+def flag(T, i, bit):
+    """Whether worker i has yes/no attribute `bit` (FB_*)."""
+    return (T[i].flags >> bit) & 1 != 0
+
+
+@rule
+def set_flag(T, i, bit, on):
+    """Set worker i's yes/no attribute `bit` (FB_*) to `on`."""
+    T[i].flags = (T[i].flags & (255 ^ (1 << bit))) | (int(on) << bit)
+
+
+def column(table: np.ndarray, name: str, idx=None) -> np.ndarray:
+    """Column `name` of the table, or of workers `idx` only (a yes/no attribute of
+    FLAGS as a new bool array; give `idx` rather than indexing the whole column)."""
+    if name in FLAGS:
+        f = table["flags"] if idx is None else table["flags"][idx]
+        return (f >> FLAGS.index(name) & 1).astype(np.bool_)
+    return table[name] if idx is None else table[name][idx]
+
+
+def cell(table: np.ndarray, i: int, name: str):
+    """Worker i's value of column `name`, as a Python scalar."""
+    if name in FLAGS:
+        return bool(table["flags"][i] >> FLAGS.index(name) & 1)
+    return table[name][i].item()
+
+
+def set_column(table: np.ndarray, idx, name: str, values) -> None:
+    """Set column `name` of workers `idx` (any index numpy takes) to `values`."""
+    if name not in FLAGS:
+        table[name][idx] = values
+        return
+    bit = FLAGS.index(name)
+    f = table["flags"]
+    on = np.asarray(values, np.bool_).astype(np.uint8) << np.uint8(bit)
+    f[idx] = (f[idx] & np.uint8(255 ^ (1 << bit))) | on
 
 
 def new_table(cols: dict[str, np.ndarray]) -> np.ndarray:
@@ -58,7 +106,7 @@ def new_table(cols: dict[str, np.ndarray]) -> np.ndarray:
         t[name] = cols[name]
     for name in ("age_band", "female", "education", "low_mandarin", "dependants", "first_time"):
         if name in cols:
-            t[name] = cols[name]
+            set_column(t, slice(None), name, cols[name])
     t["broker_id"] = -1
     t["spell_months"] = t["tenure"]
     t["prior_spells"] = t["firm"] >= 0

@@ -71,6 +71,17 @@ from .recorder import FLOWS
 from .spells import EXITS
 from .states import FESTIVAL, HOME, JOB, LOCAL, OTHER, PRD, SEEKING
 from .streams import uniform
+from .table import (
+    FB_DEPENDANTS,
+    FB_FEMALE,
+    FB_FIRST_TIME,
+    FB_LEADER,
+    FB_LOW_MANDARIN,
+    FB_ORGANIZED,
+    FB_TRAINED,
+    flag,
+    set_flag,
+)
 
 # Decisions with a draw each month (stream names: the same names give the same draws)
 DRAWS = (
@@ -134,7 +145,7 @@ def leave_job(i, T, F):
     T[i].firm = -1
     T[i].love_job = False
     T[i].tenure = 0
-    T[i].leader = False
+    set_flag(T, i, FB_LEADER, False)
 
 
 @rule
@@ -171,15 +182,15 @@ def leave_ningbo(i, place, reason, cause, step, T, S, F):
     leave_job(i, T, F)
     close_spell(T[i].spell, step, reason, cause, S)
     T[i].reason = cause
-    T[i].first_time = False
+    set_flag(T, i, FB_FIRST_TIME, False)
     T[i].broker_id = -1
     T[i].place = place
     T[i].spell = -1
     T[i].spell_months = 0
-    T[i].trained = False
+    set_flag(T, i, FB_TRAINED, False)
     T[i].liaison = False
     T[i].broker = False
-    T[i].organized = False
+    set_flag(T, i, FB_ORGANIZED, False)
     T[i].prior_spells += 1
 
 
@@ -213,8 +224,8 @@ def on_the_job(i, T, P, keys, counts):
     ten = T[i].tenure
     if ten % int(P[E_SKILL_MONTHS]) == 0:
         T[i].skill = min(100.0, math.floor(T[i].skill * 100.0 + 0.5) + 1.0) / 100.0
-    if not T[i].leader and ten >= P[E_LEADER_TENURE] and uniform(keys[D_LEADER], i) < P[E_P_LEADER]:
-        T[i].leader = True
+    if not flag(T, i, FB_LEADER) and ten >= P[E_LEADER_TENURE] and uniform(keys[D_LEADER], i) < P[E_P_LEADER]:
+        set_flag(T, i, FB_LEADER, True)
         counts[F_TEAM_LEADERS, T[i].county * 2 + T[i].poor] += 1
 
 
@@ -234,7 +245,7 @@ def calendar_row(i, T, M, P, keys, counts):
     elif place == SEEKING:
         T[i].spell_months += 1
     if M[M_FESTIVAL] > 0 and (place == JOB or place == PRD or place == OTHER):
-        p_visit = P[P_FESTIVAL_VISIT] * (P[P_VISIT_DEPENDANTS] if T[i].dependants else 1.0)
+        p_visit = P[P_FESTIVAL_VISIT] * (P[P_VISIT_DEPENDANTS] if flag(T, i, FB_DEPENDANTS) else 1.0)
         if uniform(keys[D_FESTIVAL_VISIT], i) < p_visit:
             T[i].festival_from = place
             T[i].place = FESTIVAL
@@ -309,11 +320,11 @@ def personal_quit_mult(i, T, P):
     m = 1.0
     if T[i].age_band == 0:
         m *= P[QH_YOUNG]
-    if T[i].female:
+    if flag(T, i, FB_FEMALE):
         m *= P[QH_FEMALE]
-    if T[i].first_time:
+    if flag(T, i, FB_FIRST_TIME):
         m *= P[QH_FIRST_TIME]
-    if T[i].leader:
+    if flag(T, i, FB_LEADER):
         m *= P[QH_LEADER]
     return m
 
@@ -328,7 +339,7 @@ def dismissed(i, mismatch, T, S, F, M, P, keys, counts):
     if T[i].tenure > P[E_PROBATION]:
         return False
     p_mis = P[E_DISMISS_MISMATCH] * mismatch
-    p = p_mis + (P[E_DISMISS_MANDARIN] if T[i].low_mandarin else 0.0)
+    p = p_mis + (P[E_DISMISS_MANDARIN] if flag(T, i, FB_LOW_MANDARIN) else 0.0)
     u = uniform(keys[D_DISMISS], i)
     if u >= p:
         return False
@@ -354,7 +365,7 @@ def employed(i, T, S, F, firms, M, P, bands, keys, counts, out, nout):
     x team_leader_wage for team leaders, at least the love-job floor."""
     f = T[i].firm
     wage = firms[f, 0] * (1.0 + P[E_TENURE_WAGE] * min(T[i].tenure, P[E_TENURE_WAGE_CAP]) / 12.0)
-    if T[i].leader:
+    if flag(T, i, FB_LEADER):
         wage *= P[E_LEADER_WAGE]
     if T[i].love_job:
         wage = max(wage, M[M_LOVE_FLOOR])
@@ -363,13 +374,13 @@ def employed(i, T, S, F, firms, M, P, bands, keys, counts, out, nout):
         return
     h0, f_wage, f_mis, f_pol, f_lang = rules.quit_layers(
         T[i].tenure,
-        T[i].trained,
+        flag(T, i, FB_TRAINED),
         T[i].broker,
         T[i].hazard_mult,
         mismatch,
         M[M_PRD_WAGE] / wage,
         T[i].poor,
-        T[i].low_mandarin,
+        flag(T, i, FB_LOW_MANDARIN),
         personal_quit_mult(i, T, P),
         P,
         bands,
@@ -409,7 +420,7 @@ def in_prd(i, T, P, keys, out, nout):
     u = uniform(keys[D_PRD], i)
     if u < P[P_PRD_HOME]:
         T[i].place = HOME
-        T[i].first_time = False
+        set_flag(T, i, FB_FIRST_TIME, False)
     elif u < P[P_PRD_HOME] + P[P_PRD_TO_NINGBO]:
         want_ningbo(out, nout, i, WANT_FROM_PRD)
 
@@ -419,7 +430,7 @@ def in_other_region(i, T, P, keys):
     """In another region: come home with a small monthly probability."""
     if uniform(keys[D_OTHER], i) < P[P_OTHER_HOME]:
         T[i].place = HOME
-        T[i].first_time = False
+        set_flag(T, i, FB_FIRST_TIME, False)
 
 
 @rule
@@ -434,7 +445,7 @@ def on_festival_visit(i, T, S, F, M, P, keys, counts, out, nout):
     u = uniform(keys[D_FESTIVAL], i)
     d = rules.festival_decision(u, P)
     cause = R_FESTIVAL_STAY
-    if d == rules.FESTIVAL_WAIT and T[i].dependants and rules.family_stay(u, P[P_STAY_DEPENDANTS], P):
+    if d == rules.FESTIVAL_WAIT and flag(T, i, FB_DEPENDANTS) and rules.family_stay(u, P[P_STAY_DEPENDANTS], P):
         d, cause = rules.FESTIVAL_STAY, R_FAMILY
     g = T[i].county * 2 + T[i].poor
     if d == rules.FESTIVAL_BACK:
@@ -452,7 +463,7 @@ def on_festival_visit(i, T, S, F, M, P, keys, counts, out, nout):
             count_reason(counts, EV_RETURN_HOME, cause, g)
             leave_ningbo(i, HOME, X_FESTIVAL_STAY, cause, step, T, S, F)
         T[i].reason = cause
-        T[i].first_time = False
+        set_flag(T, i, FB_FIRST_TIME, False)
         T[i].place = HOME
 
 

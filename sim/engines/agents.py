@@ -11,6 +11,7 @@ import numpy as np
 
 from ..agents import Worker
 from ..model import LaborModel, Month
+from ..table import cell
 
 
 class AgentsModel(LaborModel):
@@ -43,7 +44,7 @@ class AgentsModel(LaborModel):
         for i in self.seekers_in_order(step):
             poor = bool(t["poor"][i])
             avail = vac[:, 0] + (vac[:, 1] if poor else 0.0)
-            org = bool(t["organized"][i] or t["broker"][i])
+            org = bool(cell(t, i, "organized") or t["broker"][i])
             weights = self.match_weights(float(t["skill"][i]), int(t["county"][i]), org, avail)
             total = weights.sum()
             if total <= 0:

@@ -13,6 +13,7 @@ import ctypes
 import numpy as np
 
 from ..model import LaborModel, Month
+from ..table import column
 from ..transitions import N_OUT
 from .array_kernels import calendar_lists, decide_rows, match_rounds
 
@@ -81,7 +82,7 @@ class ArraysModel(LaborModel):
         if len(seek) == 0:
             return
         vac = self.vacancies()
-        pri = self.table["organized"][seek] | self.table["broker"][seek]
+        pri = organized_or_broker(self.table, seek)
         hired_first = []
         for tier in (seek[pri], seek[~pri]):  # the priority tier takes its pick first, as in the agents engine
             hired_first += self._match_rounds(step, tier, vac)
@@ -100,7 +101,7 @@ class ArraysModel(LaborModel):
         if n == 0:
             return []
         t = self.table[seek]
-        org = t["organized"] | t["broker"]
+        org = organized_or_broker(self.table, seek)
         key = ((t["county"].astype(np.int64) * 2 + org) * 2 + t["poor"]) * 101 + np.rint(t["skill"] * 100).astype(
             np.int64
         )
@@ -121,39 +122,61 @@ class ArraysModel(LaborModel):
 
     def _exp_scores(self, groups: np.ndarray, n_firms: int) -> np.ndarray:
         """exp(score) of `LaborModel.match_weights` per seeker group (rows) and firm.
-        Scores depend only on the group and the month's facts (`_score_facts`),
-        so rows are kept from month to month and computed again when they change."""
+
+        Scores depend only on the group, whether a team leader from the group's
+        county works at the firm (`leader_firms`), and the month's other facts
+        (`_score_facts`). So each group's two rows, without and with a team
+        leader at every firm, are kept in a table by group key while those facts
+        stay the same (computed for groups not seen yet), and each month's rows
+        pick per firm the one its team leaders call for: the same numbers as
+        computing the month's rows afresh (the leader term adds 0.0 or leader_pull)."""
         n_keys = 4 * len(self.world.county_names) * 101
         if n_keys * n_firms > SCORE_CACHE_MAX:  # many firms: no cache, this month's groups only
             return np.ascontiguousarray(np.broadcast_to(self._scores_of(groups), (len(groups), n_firms)))
         facts = self._score_facts()
         cache = getattr(self, "_scores", None)
-        if cache is None or cache[0] != facts:
-            cache = self._scores = (facts, {})
-        rows = cache[1]
-        new = [g for g in groups.tolist() if g not in rows]
-        if new:
-            for g, row in zip(new, np.broadcast_to(self._scores_of(np.array(new)), (len(new), n_firms)), strict=True):
-                rows[g] = row.copy()
-        return np.array([rows[g] for g in groups.tolist()], np.float64).reshape(len(groups), n_firms)
+        if cache is None or cache[0] != facts:  # pages of rows never computed stay unallocated
+            cache = self._scores = (facts, np.zeros(n_keys, np.bool_), np.empty((2, n_keys, n_firms)))
+        _, have, rows = cache
+        new = groups[~have[groups]]
+        if len(new):
+            for lead in (0, 1):
+                leaders = np.full(self.leader_firms.shape, bool(lead))
+                rows[lead, new] = np.broadcast_to(self._scores_of(new, leaders), (len(new), n_firms))
+            have[new] = True
+        led = self.leader_firms[groups // 404]
+        return np.where(led, rows[1, groups], rows[0, groups])
 
     def _score_facts(self) -> tuple:
-        """Everything `LaborModel.match_weights` reads besides the seeker group: the
-        firms' facts, the counties the program levers reach, the team leaders'
-        firms (`leader_firms`) and the matching parameters."""
+        """Everything `LaborModel.match_weights` reads besides the seeker group and
+        the team leaders' firms: the firms' facts, the counties the program levers
+        reach and the matching parameters."""
         f, mt = self.world.firms, self.b.matching
-        arrays = (f.wage, f.skill_required, f.district, f.market, self.world.paired_district, self.leader_firms)
+        arrays = (f.wage, f.skill_required, f.district, f.market, self.world.paired_district)
         params = (mt.pairing_bonus, mt.organized_pairing_bonus, mt.program_firm_bonus, mt.mismatch_penalty)
         params += (mt.wage_beta, mt.leader_pull, self.b.employers.hire_max_shortfall)
         reach = tuple(self.reach[lv].tobytes() for lv in sorted(self.reach))
         return tuple(np.asarray(a).tobytes() for a in arrays) + reach + params
 
-    def _scores_of(self, keys: np.ndarray) -> np.ndarray:
-        """exp(score) rows of seeker-group keys (county, organized, poor, skill)."""
+    def _scores_of(self, keys: np.ndarray, leaders: np.ndarray | None = None) -> np.ndarray:
+        """exp(score) rows of seeker-group keys (county, organized, poor, skill), with
+        the team leaders' firms `leaders` (default: this month's `leader_firms`)."""
         skill = (keys % 101 / 100.0)[:, None]
         organized = (keys // 202 % 2).astype(bool)[:, None]
         county = (keys // 404)[:, None]
-        return self.match_weights(skill, county, organized, 1.0)
+        if leaders is None:
+            return self.match_weights(skill, county, organized, 1.0)
+        month = self.leader_firms
+        self.leader_firms = leaders  # match_weights reads the model's; restored below
+        try:
+            return self.match_weights(skill, county, organized, 1.0)
+        finally:
+            self.leader_firms = month
+
+
+def organized_or_broker(table: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """Per worker of `idx`: came by organized transport or through a broker (this spell)."""
+    return column(table, "organized", idx) | table["broker"][idx]
 
 
 def release_free_memory() -> None:

@@ -7,6 +7,7 @@ import pytest
 
 from sim import load_scenario, run
 from sim.errors import ScenarioError
+from sim.table import column
 
 SEEDS = (1, 2)
 
@@ -93,8 +94,8 @@ def test_attributes_are_drawn_at_their_shares_and_per_county():
     t = m.table
     wangmo = list(m.world.county_names).index("Wangmo")
     w, rest = t[(t["county"] == wangmo) & ~t["poor"]], t[(t["county"] != wangmo) & ~t["poor"]]
-    assert w["low_mandarin"].mean() > 0.8 and 0.1 < rest["low_mandarin"].mean() < 0.2
-    assert 0.3 < t["female"].mean() < 0.5
+    assert column(w, "low_mandarin").mean() > 0.8 and 0.1 < column(rest, "low_mandarin").mean() < 0.2
+    assert 0.3 < column(t, "female").mean() < 0.5
     assert np.bincount(t["age_band"], minlength=4)[0] / len(t) == pytest.approx(0.3, abs=0.04)
     poor = t[t["poor"]]
     assert (poor["education"] == 0).mean() > (rest["education"] == 0).mean()
@@ -121,7 +122,7 @@ def test_skill_grows_by_a_step_every_few_months_in_a_job(every):
     for _ in range(8):
         m.step()
     t = m.table
-    stay = (t0["firm"] >= 0) & (t["firm"] == t0["firm"]) & (t["tenure"] == t0["tenure"] + 8) & ~t["trained"]
+    stay = (t0["firm"] >= 0) & (t["firm"] == t0["firm"]) & (t["tenure"] == t0["tenure"] + 8) & ~column(t, "trained")
     assert stay.sum() > 10
     steps = t["tenure"][stay] // every - t0["tenure"][stay] // every
     assert np.allclose(t["skill"][stay], np.minimum(t0["skill"][stay] + 0.01 * steps, 1.0), atol=1e-6)

@@ -1,0 +1,46 @@
+"""The eight yes/no attributes of a worker share one byte of bits (`sim.table.FLAGS`):
+setting one never changes another or any other column, and the compiled rules
+(`flag`, `set_flag`) read and write the same bits as the numpy helpers."""
+
+import numpy as np
+
+from sim.jit import kernel
+from sim.table import FB_LEADER, FB_TRAINED, FLAGS, WORKER_DTYPE, cell, column, flag, set_column, set_flag
+
+
+@kernel
+def _toggle(T, i, bit, on, got):
+    set_flag(T, i, bit, on)
+    got[0] = flag(T, i, bit)
+
+
+def test_each_flag_is_its_own_bit_and_the_row_is_44_bytes():
+    assert WORKER_DTYPE.itemsize == 44 and len(FLAGS) == 8
+    rng = np.random.default_rng(1)
+    t = np.zeros(50, WORKER_DTYPE)
+    t["tenure"] = np.arange(50)
+    want = {name: rng.random(50) < 0.5 for name in FLAGS}
+    for name in FLAGS:
+        set_column(t, slice(None), name, want[name])
+    idx = np.array([3, 7, 7, 11])
+    set_column(t, idx, "trained", True)  # a repeated index is fine
+    want["trained"][idx] = True
+    on = np.flatnonzero(want["female"])[:5]
+    set_column(t, on, "female", False)  # and off again
+    want["female"][on] = False
+    for name in FLAGS:
+        np.testing.assert_array_equal(column(t, name), want[name], err_msg=name)
+        np.testing.assert_array_equal(column(t, name, idx), want[name][idx], err_msg=name)
+        assert cell(t, 7, name) is bool(want[name][7])
+    np.testing.assert_array_equal(t["tenure"], np.arange(50))  # other columns untouched
+
+
+def test_compiled_rules_share_the_bits():
+    t = np.zeros(4, WORKER_DTYPE)
+    set_column(t, [2], "leader", True)
+    got = np.zeros(1, np.bool_)
+    _toggle(t, 2, FB_TRAINED, True, got)
+    assert got[0] and column(t, "trained")[2] and column(t, "leader")[2]
+    _toggle(t, 2, FB_LEADER, False, got)
+    assert not got[0] and not column(t, "leader")[2] and column(t, "trained")[2]
+    assert column(t, "trained").sum() == 1
