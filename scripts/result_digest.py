@@ -32,7 +32,14 @@ QUICK = [
     ("policy_subsidy", 6, "arrays", {"calendar": {"months": 40}, "population": {"people_per_agent": 4}}),
     ("no_program", 8, "arrays", {"calendar": {"months": 30}, "population": {"people_per_agent": 4}}),
 ]
-BIG = [("baseline_2020", 20200101, "arrays", {"population": {"people_per_agent": 0.344604}})]
+BIG = [
+    (
+        "baseline_2020",
+        20200101,
+        "arrays",
+        {"population": {"people_per_agent": 0.344604}, "calendar": {"months": 120}},
+    )
+]
 
 
 def _h(data: bytes) -> str:
