@@ -4,23 +4,30 @@ record columns)."""
 
 from __future__ import annotations
 
-from .jit import kernel
+from .jit import kernel, rule
 from .states import JOB
 from .table import FB_LEADER, flag
 
 
+@rule
+def leader_and_recruit(T, i, leaders, retained):
+    """Worker i's part of the counts: leaders[county, firm] = True if a team leader
+    from the county works at the firm (on a festival visit too: they keep the job);
+    retained[broker] += 1 if a broker's recruit in a Ningbo job."""
+    f = T[i].firm
+    if f >= 0 and flag(T, i, FB_LEADER):
+        leaders[T[i].county, f] = True
+    b = T[i].broker_id
+    if b >= 0 and T[i].place == JOB:
+        retained[b] += 1
+
+
 @kernel
 def leaders_and_recruits(T, leaders, retained):
-    """One pass over the table: leaders[county, firm] = True where a team leader from
-    the county works at the firm; retained[broker] += 1 for each broker recruit in a
-    Ningbo job."""
+    """One pass over the table of `leader_and_recruit` (the `arrays` engine counts
+    them in its calendar pass instead)."""
     for i in range(len(T)):
-        f = T[i].firm
-        if flag(T, i, FB_LEADER) and f >= 0:
-            leaders[T[i].county, f] = True
-        b = T[i].broker_id
-        if b >= 0 and T[i].place == JOB:
-            retained[b] += 1
+        leader_and_recruit(T, i, leaders, retained)
 
 
 @kernel

@@ -93,6 +93,8 @@ class Month:
     at_home: np.ndarray | None = None  # at home or in a local job after the calendar (any order; until decide)
     seeking: np.ndarray | None = None  # job seekers after the decisions (arrays engine)
     arrived: np.ndarray | None = None  # this month's arrivals in Ningbo
+    leaders: np.ndarray | None = None  # team leaders' firms by county, if the engine counted them (calendar pass)
+    retained: np.ndarray | None = None  # brokers' recruits in a Ningbo job, counted with `leaders`
 
 
 class LaborModel(mesa.Model):
@@ -438,18 +440,24 @@ class LaborModel(mesa.Model):
         trends, seasonal demand and shocks); love-job slots are reserved only while
         a policy reserves them."""
         cap = self._capacity = self.firm_capacity(m.info.step)
-        self.leader_firms, self._retained = self.leaders_and_recruits()
+        if m.leaders is None:
+            m.leaders, m.retained = self.leaders_and_recruits()
+        self.leader_firms, self._retained = m.leaders, m.retained
         love_open = any(p.reserves_love_jobs(m.info.step) for p in self.policies.values())
         for e in self.employers:
             e.capacity = int(cap[e.index])
             e.love_open = love_open
 
+    def count_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """Zeroed (counties, firms) bool and (brokers,) int64 arrays for `leaders_and_recruits`."""
+        leaders = np.zeros((len(self.world.county_names), len(self.world.firms.slots)), np.bool_)
+        return leaders, np.zeros(len(self.brokers), np.int64)
+
     def leaders_and_recruits(self) -> tuple[np.ndarray, np.ndarray]:
         """(counties, firms) bool: the firm has a team leader from the county (their
         pull on the county's recruits, behavior.matching.leader_pull); and per broker,
         their recruits in a Ningbo job (for `broker_news`). One pass over the table."""
-        leaders = np.zeros((len(self.world.county_names), len(self.world.firms.slots)), np.bool_)
-        retained = np.zeros(len(self.brokers), np.int64)
+        leaders, retained = self.count_arrays()
         leaders_and_recruits(self.table, leaders, retained)
         return leaders, retained
 

@@ -340,6 +340,8 @@ def dismissed(i, mismatch, T, S, F, M, P, keys, counts):
         return False
     p_mis = P[E_DISMISS_MISMATCH] * mismatch
     p = p_mis + (P[E_DISMISS_MANDARIN] if flag(T, i, FB_LOW_MANDARIN) else 0.0)
+    if p <= 0.0:  # no hashing for a draw that cannot dismiss (a draw is never below 0)
+        return False
     u = uniform(keys[D_DISMISS], i)
     if u >= p:
         return False

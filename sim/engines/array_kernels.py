@@ -9,6 +9,7 @@ whole table. Every kernel gives the same numbers as the numpy code it replaced
 
 from __future__ import annotations
 
+from ..counts import leader_and_recruit
 from ..jit import kernel
 from ..recorder import tally_row
 from ..states import HOME, JOB, LOCAL, SEEKING
@@ -17,14 +18,18 @@ from ..transitions import O_QUIT, O_WANT, calendar_row, decide_row
 
 
 @kernel
-def calendar_lists(T, M, P, keys, counts, lists):
+def calendar_lists(T, M, P, keys, counts, lists, leaders, retained):
     """`calendar_row` for every worker, then list who is where: workers in a
     Ningbo job from the front of `lists` (ascending), workers at home or in a
-    local job from its back (descending). Returns (jobs, start of the home list)."""
+    local job from its back (descending); and count the team leaders' firms and
+    the brokers' recruits in jobs (`counts.leader_and_recruit`: nothing moves
+    between this pass and the employer phase that reads them). Returns (jobs,
+    start of the home list)."""
     nj = 0
     nh = len(lists)
     for i in range(len(T)):
         calendar_row(i, T, M, P, keys, counts)
+        leader_and_recruit(T, i, leaders, retained)
         p = T[i].place
         # branch-free (places are mixed, a branch would mispredict): both slots are free
         # (nj + len - nh <= i), and a slot not claimed is written again later

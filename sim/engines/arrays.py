@@ -38,7 +38,9 @@ class ArraysModel(LaborModel):
         return max(256, self.n_workers // 32)
 
     def visit_calendar(self, m: Month) -> None:
-        nj, nh = calendar_lists(self.table, m.facts, self.P, m.keys, self.recorder.counts, self._lists)
+        m.leaders, m.retained = self.count_arrays()
+        args = self.table, m.facts, self.P, m.keys, self.recorder.counts, self._lists, m.leaders, m.retained
+        nj, nh = calendar_lists(*args)
         m.employed = self._lists[:nj]  # views: valid until the decide kernel lists the seekers here
         m.at_home = self._lists[nh:]
 

@@ -30,3 +30,23 @@ def test_running_count_equals_full_count(name, ppa):
     m = Checked(sc, 3)
     m.run()
     assert m.checked == 26
+
+
+class CheckedLeaders(ArraysModel):
+    """Compares the team leaders and broker recruits counted in the calendar pass
+    with a full pass over the table at the employer phase that reads them."""
+
+    def employer_phase(self, m):
+        assert m.leaders is not None, "the calendar pass did not count team leaders"
+        leaders, retained = self.leaders_and_recruits()
+        np.testing.assert_array_equal(m.leaders, leaders, err_msg=f"team leaders, step {m.info.step}")
+        np.testing.assert_array_equal(m.retained, retained, err_msg=f"broker recruits, step {m.info.step}")
+        self.seen = getattr(self, "seen", 0) + int(leaders.sum() > 0 and retained.sum() > 0)
+        super().employer_phase(m)
+
+
+def test_calendar_pass_counts_team_leaders_and_broker_recruits():
+    sc = load_scenario("baseline_2020", {"population": {"people_per_agent": 30}, "calendar": {"months": 26}})
+    m = CheckedLeaders(sc, 3)
+    m.run()
+    assert m.seen >= 20  # months with team leaders and broker recruits in jobs to compare
