@@ -129,8 +129,7 @@ class LaborModel(mesa.Model):
         self.t = 0
         self.labels = [self.calendar.info(s).label for s in range(scenario.calendar.months)]
         self.P, self.bands = pack_behavior(self.b), tenure_bands(self.b)
-        cols = initial_workers(scenario, self.world, self.streams)
-        self.table = new_table(cols)
+        self.table = new_table(initial_workers(scenario, self.world, self.streams))  # its columns freed at once
         self.n_workers = len(self.table)
         self._out = np.zeros((N_OUT, self.queue_capacity()), np.int32)  # travel queue, open quits (sim.transitions)
         self._nout = np.zeros(N_OUT, np.int64)
