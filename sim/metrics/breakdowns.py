@@ -99,7 +99,7 @@ def retention_by(spells: pd.DataFrame, groups: dict, month_labels: list[str], ho
         n = ended.sum(axis=-1)
         vi, mi = np.nonzero(n > 0)
         part = {
-            "by": by,
+            "by": np.full(len(vi) * (horizon + 1), by, dtype=object),
             "value": np.repeat(values[vi], horizon + 1),
             "measure": np.repeat(np.array(MEASURES, dtype=object)[mi], horizon + 1),
             "month": np.tile(np.arange(horizon + 1), len(vi)),
@@ -107,8 +107,14 @@ def retention_by(spells: pd.DataFrame, groups: dict, month_labels: list[str], ho
         for k in ("at_risk", "events", "survival", "lo", "hi"):
             part[k] = km[k][vi, mi].ravel()
         part["n"] = np.repeat(n[vi, mi], horizon + 1)
-        parts.append(pd.DataFrame(part, columns=RET_COLUMNS))
-    return pd.concat(parts, ignore_index=True)
+        parts.append(part)
+    return _one_table(parts, RET_COLUMNS)
+
+
+def _one_table(parts: list[dict], columns: list[str]) -> pd.DataFrame:
+    """One table from parts given as dicts of equally long columns (one frame, not a
+    concatenation of one frame per part)."""
+    return pd.DataFrame({c: np.concatenate([p[c] for p in parts]) for c in columns}, columns=columns)
 
 
 def _ended_codes(spells: pd.DataFrame, last: int, horizon: int) -> tuple[np.ndarray, np.ndarray]:
@@ -146,10 +152,12 @@ def flows_by(spells: pd.DataFrame, groups: dict, month_labels: list[str], scale:
         part = {
             "step": si,
             "month": np.array(month_labels, dtype=object)[si],
-            "by": by,
+            "by": np.full(len(si), by, dtype=object),
             "value": values[vi],
         }
         for name in names:
             part[name] = counts[name][vi, si] * scale
-        parts.append(pd.DataFrame(part, columns=FLOW_COLUMNS))
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=FLOW_COLUMNS)
+        parts.append(part)
+    if not spells.empty:
+        return _one_table(parts, FLOW_COLUMNS)
+    return pd.DataFrame({**parts[0], "by": ""}, columns=FLOW_COLUMNS)  # no spell: no row, `by` typed as text

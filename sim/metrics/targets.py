@@ -187,16 +187,28 @@ def twin_metrics(model, monthly, targets: list[dict], twin_monthly=None) -> dict
         twin = build_model(no_lockdown_twin(model.sc, n), model.seed, model.engine)
         twin.run()
         twin_monthly = twin.recorder.table(model.world.county_names)
+    tables = [_PoorRows(monthly), _PoorRows(twin_monthly)]
     for k, month in inside.items():
-        a, b = (_poor_measure(df, wanted[k].group(1), month) for df in (monthly, twin_monthly))
+        a, b = (t.measure(wanted[k].group(1), month) for t in tables)
         out[k] = a / b if b else float("nan")
     return out
 
 
-def _poor_measure(monthly, what: str, month: str) -> float:
-    """Registered-poor workers away at the end of `month`, or their departures from
-    the first month to `month`."""
-    poor = monthly[monthly["poor"].to_numpy(bool)]
-    if what == "away":
-        return float(poor.loc[poor["month"] == month, list(AWAY)].to_numpy().sum())
-    return float(poor.loc[poor["month"] <= month, "departures"].sum())
+class _PoorRows:
+    """The registered-poor rows of a monthly table, as numpy columns (selected once)."""
+
+    def __init__(self, monthly) -> None:
+        import numpy as np  # here: `laborsim validate` reads targets without numpy
+
+        poor = monthly["poor"].to_numpy(bool)
+        self.month = monthly["month"].to_numpy(object)[poor]
+        self.away = np.stack([monthly[c].to_numpy(np.float64)[poor] for c in AWAY])  # (column, row)
+        self.departures = monthly["departures"].to_numpy(np.float64)[poor]
+
+    def measure(self, what: str, month: str) -> float:
+        """Registered-poor workers away at the end of `month`, or their departures from
+        the first month to `month` (summed in the order pandas sums these columns:
+        column after column)."""
+        if what == "away":
+            return float(self.away[:, self.month == month].sum())
+        return float(self.departures[self.month <= month].sum())
