@@ -207,8 +207,10 @@ class _PoorRows:
 
     def measure(self, what: str, month: str) -> float:
         """Registered-poor workers away at the end of `month`, or their departures from
-        the first month to `month` (summed in the order pandas sums these columns:
-        column after column)."""
+        the first month to `month` (summed in the order pandas summed them: column
+        after column, hence the (column, row) array made contiguous)."""
+        import numpy as np
+
         if what == "away":
-            return float(self.away[:, self.month == month].sum())
+            return float(np.ascontiguousarray(self.away[:, self.month == month]).sum())
         return float(self.departures[self.month <= month].sum())
