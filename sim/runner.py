@@ -14,7 +14,7 @@ from .metrics.breakdowns import flows_by, retention_by, spell_groups
 from .metrics.chains import chain_table
 from .metrics.retention import retention_table
 from .metrics.summary import compare_targets, headline
-from .metrics.targets import scoring_plan, twin_metrics
+from .metrics.targets import fork_step, forked_twin, scoring_plan, twin_metrics, twin_plan
 from .schema import Scenario
 
 
@@ -50,6 +50,10 @@ def build_model(scenario: Scenario, seed: int | None = None, engine: str = "auto
 def run(scenario: Scenario, seed: int | None = None, engine: str = "auto", progress=None) -> RunResult:
     """Run every month and collect the tables.
 
+    When the run is scored against a twin without the lockdown (T6), the twin is forked
+    from the run at its first lockdown month (`sim.metrics.targets.forked_twin`) and run
+    before the run goes on, instead of being built and run from the first month.
+
     Args:
         scenario: A validated scenario.
         seed: Run seed (default: the scenario's).
@@ -58,13 +62,34 @@ def run(scenario: Scenario, seed: int | None = None, engine: str = "auto", progr
     """
     t0 = time.perf_counter()
     model = build_model(scenario, seed, engine)
+    twin_monthly, twin_seconds = _forked_twin_monthly(model, progress)
     model.run(progress)
-    wall = time.perf_counter() - t0
-    return collect(model, wall)
+    wall = time.perf_counter() - t0 - twin_seconds
+    return collect(model, wall, twin_monthly)
 
 
-def collect(model, wall: float) -> RunResult:
-    """Tables and metrics from a finished model."""
+def _forked_twin_monthly(model, progress) -> tuple[pd.DataFrame | None, float]:
+    """(monthly table of the run's no-lockdown twin, seconds spent on it), the twin forked
+    from `model` after stepping it to its first lockdown month; (None, 0) when no twin is
+    needed or the engine is `agents` (copying Mesa agents costs more than building them)."""
+    _, wanted = scoring_plan(model.sc.scoring, model.labels)
+    months = twin_plan(model, wanted)[2]
+    if not months or model.engine == "agents":
+        return None, 0.0
+    while model.t < fork_step(model, months):
+        model.step()
+        if progress:
+            progress(model.t)
+    t0 = time.perf_counter()
+    twin = forked_twin(model, months)
+    twin.run()
+    monthly = twin.recorder.table(model.world.county_names)
+    del twin
+    return monthly, time.perf_counter() - t0
+
+
+def collect(model, wall: float, twin_monthly: pd.DataFrame | None = None) -> RunResult:
+    """Tables and metrics from a finished model (`twin_monthly`: see `twin_metrics`)."""
     names = model.world.county_names
     months = model.labels
     spells = model.spells.table(names)
@@ -75,7 +100,7 @@ def collect(model, wall: float) -> RunResult:
     metrics = headline(monthly, ret, budget, windows)
     market = model.market_log.table(model.world.district_names)
     metrics |= market_metrics(market)
-    metrics |= twin_metrics(model, monthly, wanted)
+    metrics |= twin_metrics(model, monthly, wanted, twin_monthly)
     targets = compare_targets(metrics, wanted)
     tables = {"monthly": monthly, "spells": spells, "retention": ret, "budget": budget, "targets": targets}
     tables["market"] = market

@@ -102,37 +102,34 @@ class SpellLog:
         self.rows["supported"][ids] |= np.uint8(1 << SUPPORT_FLAGS.index(flag))
 
     def table(self, county_names: list[str], broker_bit: bool = True) -> pd.DataFrame:
-        """Tidy table of spells with names instead of codes."""
+        """Tidy table of spells with names instead of codes (built in one frame)."""
         c = {k: self.rows[k][: self.n] for k in SPELL_DTYPE.names}
-        df = pd.DataFrame(
-            {
-                "arrival_step": c["arrival_step"],
-                "county": pd.Categorical.from_codes(c["county"], county_names)
-                if self.n
-                else pd.Categorical([], categories=county_names),
-                "poor": c["poor"],
-                "channel": pd.Categorical.from_codes(c["channel"], CHANNELS)
-                if self.n
-                else pd.Categorical([], categories=CHANNELS),
-                "hire_step": c["hire_step"],
-                "job_end_step": c["job_end_step"],
-                "exit_step": c["exit_step"],
-                "exit_reason": pd.Categorical.from_codes(c["exit_reason"], EXITS)
-                if self.n
-                else pd.Categorical([], categories=EXITS),
-                "job_end_reason": _reasons(c["job_end_reason"]),
-                "exit_cause": _reasons(c["exit_cause"]),
-                "broker_id": c["broker_id"],
-                "first_firm": c["first_firm"],
-                "age_band": c["age_band"],
-                "female": c["female"],
-            }
-        )
+
+        def named(codes, names):
+            return pd.Categorical.from_codes(codes, names) if self.n else pd.Categorical([], categories=names)
+
+        cols = {
+            "arrival_step": c["arrival_step"],
+            "county": named(c["county"], county_names),
+            "poor": c["poor"],
+            "channel": named(c["channel"], CHANNELS),
+            "hire_step": c["hire_step"],
+            "job_end_step": c["job_end_step"],
+            "exit_step": c["exit_step"],
+            "exit_reason": named(c["exit_reason"], EXITS),
+            "job_end_reason": _reasons(c["job_end_reason"]),
+            "exit_cause": _reasons(c["exit_cause"]),
+            "broker_id": c["broker_id"],
+            "first_firm": c["first_firm"],
+            "age_band": c["age_band"],
+            "female": c["female"],
+        }
         for i, f in enumerate(SUPPORT_FLAGS):
-            df[f] = (c["supported"] >> i & 1).astype(bool)
-        df["broker"] = df["channel"] == "broker"
-        df["unsupported"] = ~(df[list(SUPPORT_FLAGS)].any(axis=1) | df["broker"])
-        return df
+            cols[f] = (c["supported"] >> i & 1).astype(bool)
+        cols["broker"] = c["channel"] == CHANNELS.index("broker")
+        any_support = (c["supported"] & ((1 << len(SUPPORT_FLAGS)) - 1)) != 0
+        cols["unsupported"] = ~(any_support | cols["broker"])
+        return pd.DataFrame(cols)
 
 
 def _reasons(codes: np.ndarray) -> pd.Categorical:

@@ -57,18 +57,33 @@ def _measure_arrays(spells: pd.DataFrame, last: int) -> tuple[np.ndarray, np.nda
 
 
 def _quarters(spells: pd.DataFrame, month_labels: list[str]) -> tuple[list[str], np.ndarray]:
-    """Arrival quarters in order ('2020Q1', ...) and each spell's index among them."""
+    """Arrival quarters that have spells, in order ('2020Q1', ...), and each spell's index
+    among them (quarters are found per month, then looked up per spell)."""
     quarter_of_step = np.array([m[:4] + "Q" + str((int(m[5:7]) - 1) // 3 + 1) for m in month_labels])
-    names, idx = np.unique(quarter_of_step[spells["arrival_step"].to_numpy(np.int64)], return_inverse=True)
-    return names.tolist(), idx
+    names, step_quarter = np.unique(quarter_of_step, return_inverse=True)
+    q = step_quarter[spells["arrival_step"].to_numpy(np.int64)]
+    present = np.bincount(q, minlength=len(names)) > 0
+    return names[present].tolist(), (np.cumsum(present) - 1)[q]
 
 
 def _kinds(spells: pd.DataFrame) -> np.ndarray:
     """Each spell's kind: its row in KINDS."""
-    chan = spells["channel"].astype(str).to_numpy()
-    chan_class = np.where(chan == "organized", 1, np.where(chan == "broker", 2, 0))
+    chan_class = _channel_class(spells["channel"])
     poor, unsupported = spells["poor"].to_numpy(bool), spells["unsupported"].to_numpy(bool)
     return (poor * 2 + unsupported) * len(CHANNEL_CLASSES) + chan_class
+
+
+def _channel_class(channel: pd.Series) -> np.ndarray:
+    """Each spell's index in CHANNEL_CLASSES (from a categorical's codes when it is one)."""
+
+    def cls(name) -> int:
+        return CHANNEL_CLASSES.index(name) if name in CHANNEL_CLASSES[1:] else 0
+
+    if isinstance(channel.dtype, pd.CategoricalDtype):
+        of_code = np.array([cls(str(c)) for c in channel.cat.categories] + [0], dtype=np.int64)  # code -1: missing
+        return of_code[channel.cat.codes.to_numpy(np.int64)]
+    chan = channel.astype(str).to_numpy()
+    return np.where(chan == "organized", 1, np.where(chan == "broker", 2, 0))
 
 
 def retention_table(spells: pd.DataFrame, month_labels: list[str], horizon: int = 24) -> pd.DataFrame:

@@ -42,18 +42,15 @@ def check_metric(name: str, option: str, numeric: bool = True, extra: tuple[str,
     raise ScenarioError("<command line>", option, f"unknown metric {name!r}{hint}", "one of " + ", ".join(allowed))
 
 
-def _window(monthly: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
-    return monthly[(monthly["month"] >= start) & (monthly["month"] <= end)]
-
-
 def windowed(monthly: pd.DataFrame, name: str, start: str, end: str) -> dict[str, float]:
     """Arrivals, their registered-poor share, broker placements and their poor share,
     counted over the months `start`..`end`, in metrics suffixed with `name`."""
-    jm = _window(monthly, start, end)
-    arr = float(jm["arrivals_ningbo"].sum())
-    arr_poor = float(jm.loc[jm["poor"], "arrivals_ningbo"].sum())
-    br = float(jm["arrivals_broker"].sum())
-    br_poor = float(jm.loc[jm["poor"], "arrivals_broker"].sum())
+    month = monthly["month"].to_numpy(object)
+    rows = (month >= start) & (month <= end)
+    poor = rows & monthly["poor"].to_numpy(bool)
+    arrivals, broker = (monthly[c].to_numpy(np.float64) for c in ("arrivals_ningbo", "arrivals_broker"))
+    arr, arr_poor = float(arrivals[rows].sum()), float(arrivals[poor].sum())
+    br, br_poor = float(broker[rows].sum()), float(broker[poor].sum())
     return {
         f"arrivals_ningbo_{name}": arr,
         f"poor_share_arrivals_{name}": arr_poor / arr if arr else float("nan"),

@@ -15,12 +15,14 @@ Rules:
 
 from __future__ import annotations
 
+import copy
 import re
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from ..calendar import month_key
 from ..errors import ScenarioError
 from ..shipped import shipped_file
 
@@ -131,36 +133,84 @@ def no_lockdown_twin(scenario, months: int):
     return scenario.model_copy(update={"calendar": cal, "name": f"{scenario.name}_no_lockdown"})
 
 
-def twin_metrics(model, monthly, targets: list[dict]) -> dict[str, float]:
-    """Values of the twin targets among `targets` (see `TWIN_METRIC`) for a finished
-    model: its twin without the lockdown (same seed, engine and scale: common random
-    numbers) is run up to the last month these targets need."""
+def twin_plan(model, targets: list[dict]) -> tuple[dict[str, re.Match], dict[str, str], int]:
+    """The twin targets among `targets` (see `TWIN_METRIC`), the month of each that the
+    run covers, and how many months the twin must run for them (0: no twin needed,
+    none is covered or the run has no lockdown, so the run is its own twin)."""
     wanted = {t["metric"]: TWIN_METRIC.match(t["metric"]) for t in targets}
     wanted = {k: m for k, m in wanted.items() if m}
     labels = list(model.labels)
     month_of = {k: f"{m.group(3)}-{MONTHS.index(m.group(2)) + 1:02d}" for k, m in wanted.items()}
     inside = {k: v for k, v in month_of.items() if v in labels}
+    if not inside or not model.sc.calendar.lockdown:
+        return wanted, inside, 0
+    return wanted, inside, max(labels.index(v) for v in inside.values()) + 1
+
+
+def fork_step(model, months: int) -> int:
+    """The first step whose month is a lockdown month (at most `months`): until then the
+    run and its twin are the same model (same seed, population, rules and draws)."""
+    start = month_key(model.sc.calendar.start)
+    first = min(month_key(x.month) for x in model.sc.calendar.lockdown) - start
+    return min(max(first, 0), months)
+
+
+def forked_twin(model, months: int):
+    """The twin, forked from `model` at its current step (at most `fork_step`, where
+    nothing yet depends on the lockdown): a copy whose scenario, calendar, month labels
+    and jobs path are the twin's (`no_lockdown_twin`, `months` months). Run it with
+    `.run()`; its results equal a twin built and run from the first month
+    (tests/integration/test_twin_fork.py)."""
+    twin = copy.deepcopy(model)
+    twin.sc = no_lockdown_twin(model.sc, months)
+    twin.calendar.months = months  # one calendar object, shared with the policies
+    twin.calendar.lockdown = {}
+    twin.labels = twin.labels[:months]
+    twin.jobs_path = twin.jobs_path[:months]
+    return twin
+
+
+def twin_metrics(model, monthly, targets: list[dict], twin_monthly=None) -> dict[str, float]:
+    """Values of the twin targets among `targets` (see `TWIN_METRIC`) for a finished
+    model: its twin without the lockdown (same seed, engine and scale: common random
+    numbers) is run up to the last month these targets need, unless its monthly table
+    `twin_monthly` is given (`sim.runner.run` forks it from the run)."""
+    wanted, inside, n = twin_plan(model, targets)
     out = {k: float("nan") for k in wanted}
     if not inside:
         return out
-    if not model.sc.calendar.lockdown:  # the twin would be the run itself
+    if not n:  # the twin would be the run itself
         return out | dict.fromkeys(inside, 1.0)
-    from ..runner import build_model
+    if twin_monthly is None:
+        from ..runner import build_model
 
-    n = max(labels.index(v) for v in inside.values()) + 1
-    twin = build_model(no_lockdown_twin(model.sc, n), model.seed, model.engine)
-    twin.run()
-    tw = twin.recorder.table(model.world.county_names)
+        twin = build_model(no_lockdown_twin(model.sc, n), model.seed, model.engine)
+        twin.run()
+        twin_monthly = twin.recorder.table(model.world.county_names)
+    tables = [_PoorRows(monthly), _PoorRows(twin_monthly)]
     for k, month in inside.items():
-        a, b = (_poor_measure(df, wanted[k].group(1), month) for df in (monthly, tw))
+        a, b = (t.measure(wanted[k].group(1), month) for t in tables)
         out[k] = a / b if b else float("nan")
     return out
 
 
-def _poor_measure(monthly, what: str, month: str) -> float:
-    """Registered-poor workers away at the end of `month`, or their departures from
-    the first month to `month`."""
-    poor = monthly[monthly["poor"].to_numpy(bool)]
-    if what == "away":
-        return float(poor.loc[poor["month"] == month, list(AWAY)].to_numpy().sum())
-    return float(poor.loc[poor["month"] <= month, "departures"].sum())
+class _PoorRows:
+    """The registered-poor rows of a monthly table, as numpy columns (selected once)."""
+
+    def __init__(self, monthly) -> None:
+        import numpy as np  # here: `laborsim validate` reads targets without numpy
+
+        poor = monthly["poor"].to_numpy(bool)
+        self.month = monthly["month"].to_numpy(object)[poor]
+        self.away = np.stack([monthly[c].to_numpy(np.float64)[poor] for c in AWAY])  # (column, row)
+        self.departures = monthly["departures"].to_numpy(np.float64)[poor]
+
+    def measure(self, what: str, month: str) -> float:
+        """Registered-poor workers away at the end of `month`, or their departures from
+        the first month to `month` (summed in the order pandas summed them: column
+        after column, hence the (column, row) array made contiguous)."""
+        import numpy as np
+
+        if what == "away":
+            return float(np.ascontiguousarray(self.away[:, self.month == month]).sum())
+        return float(self.departures[self.month <= month].sum())
