@@ -151,3 +151,15 @@ def match_rounds(
             break
         n_alive = kept
     return nh
+
+
+@kernel
+def rows_by_leaders(rows, groups, per_county, leaders, out):
+    """out[g, f] = rows[1, groups[g], f] where a team leader from group g's county
+    (groups[g] // per_county) works at firm f, else rows[0, groups[g], f]: each
+    group's exp(score) row for this month's team leaders, in one pass."""
+    for g in range(len(groups)):
+        k = groups[g]
+        c = k // per_county
+        for f in range(out.shape[1]):
+            out[g, f] = rows[1, k, f] if leaders[c, f] else rows[0, k, f]

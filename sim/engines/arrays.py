@@ -15,7 +15,7 @@ import numpy as np
 from ..model import LaborModel, Month
 from ..table import column
 from ..transitions import N_OUT
-from .array_kernels import calendar_lists, decide_rows, match_rounds
+from .array_kernels import calendar_lists, decide_rows, match_rounds, rows_by_leaders
 
 MATCH_ROUNDS = 50  # cap; rounds go on while someone is hired (a full market takes a few)
 SCORE_CACHE_MAX = 2_000_000  # cells (8 bytes each) of the kept exp(score) rows, groups x firms
@@ -146,8 +146,9 @@ class ArraysModel(LaborModel):
                 leaders = np.full(self.leader_firms.shape, bool(lead))
                 rows[lead, new] = np.broadcast_to(self._scores_of(new, leaders), (len(new), n_firms))
             have[new] = True
-        led = self.leader_firms[groups // 404]
-        return np.where(led, rows[1, groups], rows[0, groups])
+        out = np.empty((len(groups), n_firms))
+        rows_by_leaders(rows, groups.astype(np.int64), n_keys // len(self.world.county_names), self.leader_firms, out)
+        return out
 
     def _score_facts(self) -> tuple:
         """Everything `LaborModel.match_weights` reads besides the seeker group and
