@@ -561,7 +561,10 @@ class LaborModel(mesa.Model):
             return
         retained = self._retained  # counted with the team leaders (`employer_phase`)
         failures = np.zeros(nb, np.int64)
-        early_failures(self.spells.rows, self.spells.n, step, self.b.brokers.early_failure_months, failures)
+        early = self.b.brokers.early_failure_months
+        # spells are logged in order of arrival: only those from step - early on can be early failures
+        first = int(np.searchsorted(self.spells.rows["arrival_step"][: self.spells.n], step - early))
+        early_failures(self.spells.rows[first:], self.spells.n - first, step, early, failures)
         u = self.streams.monthly("broker_leave", step, nb)
         for b in self.brokers:
             if b.active:

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from sim import load_scenario
+from sim.counts import early_failures
 from sim.engines.arrays import ArraysModel
 from sim.recorder import tally
 
@@ -45,8 +46,23 @@ class CheckedLeaders(ArraysModel):
         super().employer_phase(m)
 
 
+    def broker_news(self, step):
+        """Each active broker hears of as many early failures (counted from the spells
+        that arrived recently: the log is in order of arrival) as a count over the whole log."""
+        full = np.zeros(len(self.brokers), np.int64)
+        early_failures(self.spells.rows, self.spells.n, step, self.b.brokers.early_failure_months, full)
+        active = [(b, b.failures) for b in self.brokers if b.active]
+        super().broker_news(step)
+        heard = np.array([b.failures - before for b, before in active], np.int64)
+        np.testing.assert_array_equal(heard, full[[b.bidx for b, _ in active]], err_msg=f"step {step}")
+        self.failures_seen = getattr(self, "failures_seen", 0) + int(heard.sum())
+
+
 def test_calendar_pass_counts_team_leaders_and_broker_recruits():
     sc = load_scenario("baseline_2020", {"population": {"people_per_agent": 30}, "calendar": {"months": 26}})
     m = CheckedLeaders(sc, 3)
     m.run()
     assert m.seen >= 20  # months with team leaders and broker recruits in jobs to compare
+    assert m.failures_seen > 0
+    arrival = m.spells.rows["arrival_step"][: m.spells.n]
+    assert np.all(np.diff(arrival) >= 0), "spells must be logged in order of arrival (broker_news relies on it)"
