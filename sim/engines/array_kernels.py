@@ -162,4 +162,4 @@ def rows_by_leaders(rows, groups, per_county, leaders, out):
         k = groups[g]
         c = k // per_county
         for f in range(out.shape[1]):
-            out[g, f] = rows[1, k, f] if leaders[c, f] else rows[0, k, f]
+            out[g, f] = rows[int(leaders[c, f]), k, f]  # branch-free: firms with leaders are mixed
