@@ -16,11 +16,11 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ab_step import child as ab_child  # noqa: E402
 from ab_step import tree  # noqa: E402
 
 PHASES = ("open_month", "calendar_phase", "policy_phase", "employer_phase", "broker_phase", "decide_phase",
@@ -65,13 +65,8 @@ print(json.dumps(out))
 
 
 def child(path: Path, n: int, months: int) -> dict:
-    """One timed child process on core 0."""
-    env = os.environ | {"OMP_NUM_THREADS": "1", "NUMBA_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
-    cmd = ["taskset", "-c", "0", sys.executable, "-c", CHILD, str(path), str(n), str(months), ",".join(PHASES)]
-    out = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=path)
-    if out.returncode:
-        raise SystemExit(out.stderr[-2000:])
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    """One timed child process on core 0 (`ab_step.child` with this script's CHILD)."""
+    return ab_child(path, n, months, CHILD, ",".join(PHASES))
 
 
 def main() -> None:

@@ -56,10 +56,10 @@ def tree(rev: str) -> Path:
     return path
 
 
-def child(path: Path, n: int, months: int) -> dict:
-    """One timed child process on core 0."""
+def child(path: Path, n: int, months: int, code: str = CHILD, *extra: str) -> dict:
+    """One timed child process (`code`, default this script's CHILD) on core 0; its last line, parsed."""
     env = os.environ | {"OMP_NUM_THREADS": "1", "NUMBA_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
-    cmd = ["taskset", "-c", "0", sys.executable, "-c", CHILD, str(path), str(n), str(months)]
+    cmd = ["taskset", "-c", "0", sys.executable, "-c", code, str(path), str(n), str(months), *extra]
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=path)
     if out.returncode:
         raise SystemExit(out.stderr[-2000:])
