@@ -20,25 +20,14 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ab_step import CHILD_SETUP, tree  # noqa: E402
 from ab_step import child as ab_child  # noqa: E402
-from ab_step import tree  # noqa: E402
 
 PHASES = ("open_month", "calendar_phase", "policy_phase", "employer_phase", "broker_phase", "decide_phase",
           "match_phase", "record_phase")  # fmt: skip
 
-CHILD = r"""
-import json, sys, time
-tree, n, months = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+CHILD = CHILD_SETUP + r"""
 phases = sys.argv[4].split(",")
-sys.meta_path = [f for f in sys.meta_path if "editable" not in repr(f).lower()]
-sys.path.insert(0, tree)
-import sim
-assert sim.__file__.startswith(tree), sim.__file__
-from sim import load_scenario
-from sim.runner import build_model
-sc = load_scenario("baseline_2020", {"population": {"people_per_agent": 344604 / n}, "calendar": {"months": months}})
-m = build_model(sc, 1, "arrays")
-m.step()
 cpu = {p: 0.0 for p in phases + ["datacollector"]}
 wall = {p: 0.0 for p in cpu}
 def timed(name, f):

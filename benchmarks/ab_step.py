@@ -25,7 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 TREES = Path("/tmp/laborsim-ab")
 
-CHILD = r"""
+#: A child's start: the checkout of argv[1] imported (not the editable install), the 2020 baseline
+#: built at argv[2] workers for argv[3] months and one month stepped (the kernels loaded)
+CHILD_SETUP = r"""
 import json, sys, time
 tree, n, months = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 sys.meta_path = [f for f in sys.meta_path if "editable" not in repr(f).lower()]
@@ -37,6 +39,9 @@ from sim.runner import build_model
 sc = load_scenario("baseline_2020", {"population": {"people_per_agent": 344604 / n}, "calendar": {"months": months}})
 m = build_model(sc, 1, "arrays")
 m.step()
+"""
+
+CHILD = CHILD_SETUP + r"""
 c0, w0 = time.process_time(), time.perf_counter()
 m.run()
 cpu, wall = time.process_time() - c0, time.perf_counter() - w0
