@@ -144,6 +144,7 @@ def _first_error(e: ValidationError, origin: dict, default_file: str, raw: dict)
     # drop discriminator tags pydantic inserts (e.g. 'subsidy') that are not keys
     keys: list[str] = []
     node: Any = raw
+    absent = False
     for part in loc:
         if isinstance(node, dict) and node.get("type") == part:
             continue  # a discriminated union's tag, not a key
@@ -153,8 +154,9 @@ def _first_error(e: ValidationError, origin: dict, default_file: str, raw: dict)
         elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
             keys.append(part)
             node = node[int(part)]
-        elif err["type"] in ("extra_forbidden", "missing"):
-            keys.append(part)
+        elif err["type"] in ("extra_forbidden", "missing") or part == loc[-1]:
+            keys.append(part)  # a key the file lacks (e.g. a policy without `type:`)
+            absent = True
     extra = ""
     if err["type"] == "value_error" and SEP in err["msg"]:
         sub, given_s, allowed_s = err["msg"].removeprefix("Value error, ").split(SEP)
@@ -165,7 +167,7 @@ def _first_error(e: ValidationError, origin: dict, default_file: str, raw: dict)
         if tuple(keys[:i]) in origin:
             file = origin[tuple(keys[:i])]
             break
-    given = "missing" if err["type"] == "missing" else _SHORT.repr(err.get("input"))
+    given = "missing" if err["type"] == "missing" or absent else _SHORT.repr(err.get("input"))
     if err["type"] == "extra_forbidden":
         given = f"unknown key {keys[-1]!r}" if keys else "an unknown key"
     allowed = err["msg"].removeprefix("Value error, ").removeprefix("Input should be ")

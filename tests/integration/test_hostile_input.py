@@ -144,6 +144,7 @@ SCENARIO_CASES = [
     ("name: " + "a" * 65, "name"),
     ("name: b\nname: c", "duplicate key 'name'"),
     ("name: b\ncalendar: {months: 6, months: 7}", "duplicate key 'months'"),
+    ("name: b\npolicies: {extra_pay: {total_yuan: 100}}", "policies.extra_pay.type: got missing"),  # no `type:`
 ]
 
 
