@@ -236,15 +236,15 @@ for _ in range(24):
 diary = pd.concat(pages)
 
 by_worker = diary.groupby("worker")
-first_place = by_worker["place"].first()
-promoted = by_worker["leader"].any() & by_worker["trained"].any() & (first_place != "ningbo_job")
-dismissed = by_worker["reason"].apply(lambda r: (r == "dismissed").any()) & (first_place != "ningbo_job")
+no_job_at_first = by_worker["firm"].first() < 0  # so we see the hire itself
+promoted = by_worker["leader"].any() & by_worker["trained"].any() & no_job_at_first
+dismissed = by_worker["reason"].apply(lambda r: (r == "dismissed").any()) & no_job_at_first
 who = int(promoted[promoted].index[0]) if promoted.any() else int(dismissed[dismissed].index[0])
 
 
 def what_happened(d):
     before = d.shift(1)
-    ev = np.where((d["firm"] >= 0) & (d["firm"] != before["firm"]), "hired", "")
+    ev = np.where((d["firm"] >= 0) & (d["tenure"] == 0), "hired", "")  # a job taken this month
     ev = np.where(d["trained"] & ~before["trained"].fillna(False).astype(bool), ev + " trained", ev)
     ev = np.where(d["leader"] & ~before["leader"].fillna(False).astype(bool), ev + " promoted to team leader", ev)
     changed = d["reason"] != before["reason"]
@@ -255,7 +255,8 @@ def what_happened(d):
 
 
 life_of = what_happened(diary[diary["worker"] == who].set_index("month"))
-life_of[["place", "firm", "tenure", "skill", "trained", "leader", "reason", "what_happened"]]""",
+life_of = life_of.rename(columns={"reason": "reason_of_last_move"})  # kept until the next move
+life_of[["place", "firm", "tenure", "skill", "trained", "leader", "reason_of_last_move", "what_happened"]]""",
     ),
     (
         "md",
@@ -274,7 +275,9 @@ for i, text in enumerate(life_of["what_happened"]):
         ax.annotate(text, (x[i], life_of["skill"].iloc[i]), xytext=(0, 12), textcoords="offset points",
                     rotation=30, fontsize=8, arrowprops={"arrowstyle": "-"})
 ax.set_xticks(x[::3], life_of.index[::3], rotation=45, ha="right", fontsize=8)
-ax.set(ylabel="skill (0-1)", title=f"worker {who}: hire, training, promotion or dismissal", ylim=(0, 1))
+ax.set(ylabel="skill (0-1)", title=f"worker {who}: hire, training, promotion or dismissal", ylim=(0, 1.5))
+ax.set_xlim(-0.5, len(x) + 4)  # room for the last labels
+ax.set_yticks(np.linspace(0, 1, 6))  # skill runs 0-1; the space above holds the labels
 fig.tight_layout()""",
     ),
     (
