@@ -89,8 +89,10 @@ def cmd_run(args) -> int:
     from tqdm import tqdm
 
     from .catalog import record_run
+    from .jit import compiled_before, mark_compiled
     from .results_io import write_run
     from .runner import run
+    from .sizing import choose_engine
 
     if args.replicates > 1 or args.until_ci or args.ensemble:
         from .experiments.commands import cmd_replicates
@@ -100,8 +102,13 @@ def cmd_run(args) -> int:
         return cmd_replicates(args, overrides)
     sc = load_scenario(args.scenario, _overrides(args))
     _preflight().run(args, sc)
+    engine = choose_engine(sc, args.engine)
+    if not args.quiet and not compiled_before(engine):
+        note = f"compiling the model's rules for the {engine} engine (first run after installing or changing"
+        print(note + " the code; about 15-20 s, then cached): the first month waits for it", file=sys.stderr)
     with tqdm(total=sc.calendar.months, desc=sc.name, unit="month", disable=args.quiet) as bar:
-        res = run(sc, engine=args.engine, progress=lambda _: bar.update(1))
+        res = run(sc, engine=engine, progress=lambda _: bar.update(1))
+    mark_compiled(engine)
     folder = write_run(res, Path(args.out), fmt=args.format, figures=not args.no_figures, by=args.by)
     record_run(Path(args.out), folder, res)
     print(summary_text(res))

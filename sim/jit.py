@@ -37,6 +37,20 @@ def cache_dir() -> Path:
     return Path(base) / f"numba-{h.hexdigest()[:16]}"
 
 
+def compiled_before(engine: str) -> bool:
+    """Whether a run of `engine` has finished since the rules last changed (so its
+    compiled code is in the cache); always True when nothing is compiled."""
+    return NO_JIT or (cache_dir() / f"ran-{engine}").exists()
+
+
+def mark_compiled(engine: str) -> None:
+    """Note that a run of `engine` finished with this cache (see `compiled_before`)."""
+    if not NO_JIT:
+        d = cache_dir()
+        d.mkdir(parents=True, exist_ok=True)
+        (d / f"ran-{engine}").touch()
+
+
 if NO_JIT:
 
     def rule(fn):

@@ -72,3 +72,16 @@ def test_too_many_agents_is_bad_input(tmp_path, capsys):
     assert main(["run", "baseline_2020", "--people-per-agent", "0.01", "--out", str(tmp_path), "--quiet"]) == 2
     assert "population.max_agents" in capsys.readouterr().err
     assert not any(tmp_path.iterdir())
+
+
+def test_first_run_after_a_change_says_it_is_compiling(tmp_path, capsys, monkeypatch):
+    """The first run of an engine with a new compile cache says why its first month waits;
+    the next run does not (a new user saw 13 s of a silent first month)."""
+    import sim.jit
+
+    monkeypatch.setattr(sim.jit, "cache_dir", lambda: tmp_path / "cache")
+    argv = ["run", "teaching_small", "--months", "2", "--engine", "agents", "--no-figures", "--out", str(tmp_path)]
+    assert main(argv) == 0
+    assert "compiling the model's rules for the agents engine" in capsys.readouterr().err
+    assert main(argv) == 0
+    assert "compiling" not in capsys.readouterr().err
