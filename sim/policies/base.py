@@ -33,6 +33,7 @@ from ..ledger import Budget, Ledger
 from ..schema.behavior import Behavior
 from ..schema.policies import PolicyBase
 from ..streams import Streams
+from ..table import FLAGS, column
 
 REGISTRY: dict[type, type] = {}  # schema class -> policy class
 
@@ -125,10 +126,15 @@ class WorkerView(dict):
             s = self["spell"]
             self[name] = np.where(s >= 0, self.arrival[np.maximum(s, 0)], -1).astype(np.int32)
             return self[name]
-        if self.table.dtype.names is None or name not in self.table.dtype.names:
+        if not self._in_table(name):
             raise KeyError(name)
-        self[name] = self.table[name][self["idx"]]
+        self[name] = column(self.table, name, self["idx"])
         return self[name]
+
+    def _in_table(self, name: str) -> bool:
+        """Whether `name` is a worker column (a yes/no attribute of the flags byte too)."""
+        names = self.table.dtype.names or ()
+        return name in names or ("flags" in names and name in FLAGS)
 
     def subset(self, sel: np.ndarray) -> dict:
         """The columns (gathered so far) of the workers `sel` (positions or mask)."""
@@ -138,13 +144,12 @@ class WorkerView(dict):
         """Columns `names` of the workers `sel` (positions): a column not gathered
         yet is read from the table for these workers only."""
         idx = self["idx"][sel]
-        table_cols = self.table.dtype.names or ()
         out = {}
         for k in names:
             if k == "idx":
                 out[k] = idx
-            elif k not in self and k in table_cols:
-                out[k] = self.table[k][idx]
+            elif k not in self and self._in_table(k):
+                out[k] = column(self.table, k, idx)
             else:
                 out[k] = self[k][sel]
         return out

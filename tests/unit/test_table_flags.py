@@ -44,3 +44,17 @@ def test_compiled_rules_share_the_bits():
     _toggle(t, 2, FB_LEADER, False, got)
     assert not got[0] and not column(t, "leader")[2] and column(t, "trained")[2]
     assert column(t, "trained").sum() == 1
+
+
+def test_policy_view_reads_yes_no_attributes_like_any_column():
+    """A policy asks for `w["trained"]` as for `w["skill"]` (the view reads the bit)."""
+    from sim.policies import WorkerView
+
+    t = np.zeros(6, WORKER_DTYPE)
+    set_column(t, [1, 4], "trained", True)
+    set_column(t, [4], "female", True)
+    t["skill"] = np.arange(6) / 10
+    w = WorkerView(t, {"idx": np.array([4, 1, 0])})
+    np.testing.assert_array_equal(w["trained"], [True, True, False])
+    np.testing.assert_array_equal(w["female"], [True, False, False])
+    np.testing.assert_array_equal(w.at(np.array([0, 2]), ("female", "skill"))["female"], [True, False])
