@@ -56,6 +56,13 @@ def _worse(u, i, heap_u, heap_i, j):
 
 
 @rule
+def _swap(heap_u, heap_i, a, b):
+    """Exchange heap entries a and b."""
+    heap_u[a], heap_u[b] = heap_u[b], heap_u[a]
+    heap_i[a], heap_i[b] = heap_i[b], heap_i[a]
+
+
+@rule
 def _sift_down(heap_u, heap_i, lo, n, j):
     """Restore the min-heap (worst entry on top) below position j of heap lo..lo+n."""
     while True:
@@ -67,8 +74,7 @@ def _sift_down(heap_u, heap_i, lo, n, j):
         if b < n and _worse(heap_u[lo + b], heap_i[lo + b], heap_u, heap_i, lo + a):
             c = b
         if _worse(heap_u[lo + c], heap_i[lo + c], heap_u, heap_i, lo + j):
-            heap_u[lo + j], heap_u[lo + c] = heap_u[lo + c], heap_u[lo + j]
-            heap_i[lo + j], heap_i[lo + c] = heap_i[lo + c], heap_i[lo + j]
+            _swap(heap_u, heap_i, lo + j, lo + c)
             j = c
         else:
             return
@@ -79,8 +85,7 @@ def _sift_up(heap_u, heap_i, lo, j):
     while j > 0:
         parent = (j - 1) // 2
         if _worse(heap_u[lo + j], heap_i[lo + j], heap_u, heap_i, lo + parent):
-            heap_u[lo + j], heap_u[lo + parent] = heap_u[lo + parent], heap_u[lo + j]
-            heap_i[lo + j], heap_i[lo + parent] = heap_i[lo + parent], heap_i[lo + j]
+            _swap(heap_u, heap_i, lo + j, lo + parent)
             j = parent
         else:
             return
