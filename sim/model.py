@@ -703,7 +703,7 @@ class LaborModel(mesa.Model):
         self.apply_effects(idx, effects)
 
     # ---- 6. matching (shared pieces) ----------------------------------------------------
-    def match_weights(self, skill, county, organized, vac: np.ndarray) -> np.ndarray:
+    def match_weights(self, skill, county, organized, vac: np.ndarray, leaders: np.ndarray | None = None) -> np.ndarray:
         """Unnormalized choice weights over firms (design.md step 6).
 
         For one seeker pass scalars (result: one weight per firm); for many pass
@@ -716,16 +716,18 @@ class LaborModel(mesa.Model):
         hr_companies, platform). A firm does not hire a seeker whose skill falls short
         of its requirement by more than behavior.employers.hire_max_shortfall (weight
         0); firms prefer program recruits: organized and broker recruits are matched
-        first (`seekers_in_order`).
+        first (`seekers_in_order`). `leaders`: the team leaders' firms by county
+        (default: this month's `leader_firms`).
         """
         mt, f, reach = self.b.matching, self.world.firms, self.reach
+        leaders = self.leader_firms if leaders is None else leaders
         bonus = np.where(organized, mt.organized_pairing_bonus, mt.pairing_bonus) * reach["pairing"][county]
         score = bonus * (f.district == self.world.paired_district[county])
         score = score + np.where(organized, mt.program_firm_bonus, 0.0) * reach["hr_companies"][county] * ~f.market
         penalty = mt.mismatch_penalty * reach["platform"][county]
         score = score - penalty * rules.skill_mismatch(skill, f.skill_required)
         score = score + mt.wage_beta * np.log(f.wage / 5000.0)
-        rows = self.leader_firms[np.asarray(county).reshape(-1)]
+        rows = leaders[np.asarray(county).reshape(-1)]
         score = score + mt.leader_pull * rows.reshape(np.shape(county)[:-1] + (-1,))
         hires = rules.skill_mismatch(skill, f.skill_required) <= self.b.employers.hire_max_shortfall + 1e-9
         return vac * np.exp(score) * hires

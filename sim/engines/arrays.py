@@ -167,14 +167,7 @@ class ArraysModel(LaborModel):
         skill = (keys % 101 / 100.0)[:, None]
         organized = (keys // 202 % 2).astype(bool)[:, None]
         county = (keys // 404)[:, None]
-        if leaders is None:
-            return self.match_weights(skill, county, organized, 1.0)
-        month = self.leader_firms
-        self.leader_firms = leaders  # match_weights reads the model's; restored below
-        try:
-            return self.match_weights(skill, county, organized, 1.0)
-        finally:
-            self.leader_firms = month
+        return self.match_weights(skill, county, organized, 1.0, leaders)
 
 
 def organized_or_broker(table: np.ndarray, idx: np.ndarray) -> np.ndarray:
