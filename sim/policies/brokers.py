@@ -10,7 +10,7 @@ import numpy as np
 
 from ..jit import kernel
 from ..schema.policies import BrokerPolicy
-from .base import BrokerOffer, Policy
+from .base import BrokerOffer, Policy, WorkerView
 
 
 @kernel
@@ -94,8 +94,7 @@ class BrokerProgram(Policy):
         self.months_followed[w["idx"][sel[got]]] += 1
 
 
-def _sub(w, sel: np.ndarray) -> dict:
+def _sub(w: WorkerView, sel: np.ndarray) -> dict:
     """The workers `sel` of a policy view: the columns the fees need (idx, poor,
     county, broker_id), not the whole view."""
-    names = ("idx", "poor", "county", "broker_id")
-    return w.at(sel, names) if hasattr(w, "at") else {k: w[k][sel] for k in names}
+    return w.at(sel, ("idx", "poor", "county", "broker_id"))

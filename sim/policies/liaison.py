@@ -10,18 +10,25 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..jit import kernel
+from ..jit import kernel, rule
 from ..schema.policies import LiaisonPolicy
 from .base import Effects, Policy
 
 
+@rule
+def _eligible(j, county, poor, district, ok_group, ok_district):
+    """Whether shown worker j is eligible (`Policy.eligible_codes`: by county and
+    registration; by district unless every district is)."""
+    d = district[j]
+    return ok_group[2 * county[j] + poor[j]] and ((len(ok_district) == 0) or (d >= 0 and ok_district[d]))
+
+
 @kernel
 def _count_eligible(county, poor, district, ok_group, ok_district):
-    """How many of the workers shown are eligible (`Policy.eligible_codes`)."""
+    """How many of the workers shown are eligible."""
     n = 0
     for j in range(len(county)):
-        d = district[j]
-        n += ok_group[2 * county[j] + poor[j]] & ((len(ok_district) == 0) or (d >= 0 and ok_district[d]))
+        n += _eligible(j, county, poor, district, ok_group, ok_district)
     return n
 
 
@@ -32,9 +39,7 @@ def _cover(idx, county, poor, district, ok_group, ok_district, rank, coverage, m
     hazard[j]: `mult` if covered, else 1."""
     c32 = np.float32(coverage)
     for j in range(len(idx)):
-        d = district[j]
-        ok = ok_group[2 * county[j] + poor[j]] and ((len(ok_district) == 0) or (d >= 0 and ok_district[d]))
-        covered[j] = ok and rank[idx[j]] < c32
+        covered[j] = _eligible(j, county, poor, district, ok_group, ok_district) and rank[idx[j]] < c32
         hazard[j] = mult if covered[j] else 1.0
 
 
