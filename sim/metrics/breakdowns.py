@@ -15,7 +15,7 @@ import pandas as pd
 
 from .km import km_from_counts
 from .names import BREAKDOWNS
-from .retention import MEASURES, _measure_arrays
+from .retention import MEASURES, _measure_arrays, label_codes
 
 AGE_BANDS = ("16-24", "25-34", "35-44", "45+")
 #: Firm size bands by jobs for Qianxinan workers (people): upper bounds and labels.
@@ -42,9 +42,9 @@ def spell_groups(spells: pd.DataFrame, world, scale: float) -> dict[str, tuple[n
         code = np.where(hired, of_firm[fi] if nf else 0, len(labels))
         return [*labels, NOT_HIRED], code
 
-    channels, channel = _codes(spells["channel"])
+    channels, channel = label_codes(spells["channel"])
     by_code = {
-        "county": _codes(spells["county"]),
+        "county": label_codes(spells["county"]),
         "district": job(list(world.district_names), np.asarray(f.district, dtype=np.int64)),
         "sector": job(sectors.tolist(), sector_of),
         "firm_size": job(list(FIRM_SIZES), size_of),
@@ -53,18 +53,6 @@ def spell_groups(spells: pd.DataFrame, world, scale: float) -> dict[str, tuple[n
         "broker": (["not broker", "broker"], np.isin(channel, [i for i, c in enumerate(channels) if c == "broker"])),
     }
     return {by: _present(labels, code) for by, (labels, code) in by_code.items()}
-
-
-def _codes(col: pd.Series) -> tuple[list[str], np.ndarray]:
-    """A column as (labels, each row's index among them): a categorical's categories
-    and codes (a missing value is the label 'nan', as `astype(str)` writes it), or
-    the distinct texts of any other column."""
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        codes = col.cat.codes.to_numpy(np.int64)
-        labels = [str(c) for c in col.cat.categories]
-        return [*labels, "nan"], np.where(codes < 0, len(labels), codes)
-    labels, idx = np.unique(col.astype(str).to_numpy(str), return_inverse=True)
-    return labels.tolist(), idx
 
 
 def _present(labels: list[str], code: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

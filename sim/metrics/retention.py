@@ -73,17 +73,23 @@ def _kinds(spells: pd.DataFrame) -> np.ndarray:
     return (poor * 2 + unsupported) * len(CHANNEL_CLASSES) + chan_class
 
 
+def label_codes(col: pd.Series) -> tuple[list[str], np.ndarray]:
+    """A column as (labels, each row's index among them): a categorical's categories
+    and codes (a missing value is the label 'nan', as `astype(str)` writes it), or
+    the distinct texts of any other column."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        codes = col.cat.codes.to_numpy(np.int64)
+        labels = [str(c) for c in col.cat.categories]
+        return [*labels, "nan"], np.where(codes < 0, len(labels), codes)
+    labels, idx = np.unique(col.astype(str).to_numpy(str), return_inverse=True)
+    return labels.tolist(), idx
+
+
 def _channel_class(channel: pd.Series) -> np.ndarray:
-    """Each spell's index in CHANNEL_CLASSES (from a categorical's codes when it is one)."""
-
-    def cls(name) -> int:
-        return CHANNEL_CLASSES.index(name) if name in CHANNEL_CLASSES[1:] else 0
-
-    if isinstance(channel.dtype, pd.CategoricalDtype):
-        of_code = np.array([cls(str(c)) for c in channel.cat.categories] + [0], dtype=np.int64)  # code -1: missing
-        return of_code[channel.cat.codes.to_numpy(np.int64)]
-    chan = channel.astype(str).to_numpy()
-    return np.where(chan == "organized", 1, np.where(chan == "broker", 2, 0))
+    """Each spell's index in CHANNEL_CLASSES (other channels: the first class)."""
+    labels, idx = label_codes(channel)
+    of_label = np.array([CHANNEL_CLASSES.index(x) if x in CHANNEL_CLASSES[1:] else 0 for x in labels], np.int64)
+    return of_label[idx]
 
 
 def retention_table(spells: pd.DataFrame, month_labels: list[str], horizon: int = 24) -> pd.DataFrame:
