@@ -37,18 +37,27 @@ def cache_dir() -> Path:
     return Path(base) / f"numba-{h.hexdigest()[:16]}"
 
 
+def _ran_marker(engine: str) -> Path:
+    """The file that says a run of `engine` from this copy of the package finished with
+    this cache (numba keys its cache by source path too: another checkout of the same
+    code compiles again)."""
+    where = hashlib.sha256(str(Path(__file__).resolve().parent).encode()).hexdigest()[:12]
+    return cache_dir() / f"ran-{engine}-{where}"
+
+
 def compiled_before(engine: str) -> bool:
-    """Whether a run of `engine` has finished since the rules last changed (so its
-    compiled code is in the cache); always True when nothing is compiled."""
-    return NO_JIT or (cache_dir() / f"ran-{engine}").exists()
+    """Whether a run of `engine` from this copy of the package has finished since the
+    rules last changed (so its compiled code is in the cache); always True when
+    nothing is compiled."""
+    return NO_JIT or _ran_marker(engine).exists()
 
 
 def mark_compiled(engine: str) -> None:
     """Note that a run of `engine` finished with this cache (see `compiled_before`)."""
     if not NO_JIT:
-        d = cache_dir()
-        d.mkdir(parents=True, exist_ok=True)
-        (d / f"ran-{engine}").touch()
+        m = _ran_marker(engine)
+        m.parent.mkdir(parents=True, exist_ok=True)
+        m.touch()
 
 
 if NO_JIT:
