@@ -14,9 +14,8 @@ def leader_and_recruit(T, i, leaders, retained):
     """Worker i's part of the counts: leaders[county, firm] = True if a team leader
     from the county works at the firm (on a festival visit too: they keep the job);
     retained[broker] += 1 if a broker's recruit in a Ningbo job."""
-    f = T[i].firm
-    if f >= 0 and flag(T, i, FB_LEADER):
-        leaders[T[i].county, f] = True
+    if flag(T, i, FB_LEADER):  # a team leader has a job (`leave_job` clears it): test the rare bit first
+        leaders[T[i].county, T[i].firm] = True
     b = T[i].broker_id
     if b >= 0 and T[i].place == JOB:
         retained[b] += 1

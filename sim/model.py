@@ -709,28 +709,37 @@ class LaborModel(mesa.Model):
         For one seeker pass scalars (result: one weight per firm); for many pass
         columns shaped (n, 1) and `vac` shaped (n, firms). `organized` is true for
         organized-transport and broker recruits. Weight = open jobs x exp(score),
-        score = pairing bonus + program-firm bonus (organized) - mismatch penalty
-        x skill mismatch + wage_beta x log(wage / 5000) + leader_pull where a team
-        leader from the seeker's county works (`leader_firms`); the pairing, program-firm
+        score = `match_score` + leader_pull where a team leader from the seeker's
+        county works (`leaders`: the team leaders' firms by county, default this
+        month's `leader_firms`); weight 0 where the firm does not hire the seeker
+        (`match_score`). Firms prefer program recruits: organized and broker
+        recruits are matched first (`seekers_in_order`).
+        """
+        leaders = self.leader_firms if leaders is None else leaders
+        score, hires = self.match_score(skill, county, organized)
+        rows = leaders[np.asarray(county).reshape(-1)]
+        score = score + self.b.matching.leader_pull * rows.reshape(np.shape(county)[:-1] + (-1,))
+        return vac * np.exp(score) * hires
+
+    def match_score(self, skill, county, organized) -> tuple[np.ndarray, np.ndarray]:
+        """A seeker's score of each firm before the team leaders' pull, and whether
+        the firm hires them (shapes as `match_weights`).
+
+        Score = pairing bonus + program-firm bonus (organized) - mismatch penalty
+        x skill mismatch + wage_beta x log(wage / 5000); the pairing, program-firm
         and mismatch terms only for counties the program levers reach (pairing,
-        hr_companies, platform). A firm does not hire a seeker whose skill falls short
-        of its requirement by more than behavior.employers.hire_max_shortfall (weight
-        0); firms prefer program recruits: organized and broker recruits are matched
-        first (`seekers_in_order`). `leaders`: the team leaders' firms by county
-        (default: this month's `leader_firms`).
+        hr_companies, platform). A firm does not hire a seeker whose skill falls
+        short of its requirement by more than behavior.employers.hire_max_shortfall.
         """
         mt, f, reach = self.b.matching, self.world.firms, self.reach
-        leaders = self.leader_firms if leaders is None else leaders
         bonus = np.where(organized, mt.organized_pairing_bonus, mt.pairing_bonus) * reach["pairing"][county]
         score = bonus * (f.district == self.world.paired_district[county])
         score = score + np.where(organized, mt.program_firm_bonus, 0.0) * reach["hr_companies"][county] * ~f.market
         penalty = mt.mismatch_penalty * reach["platform"][county]
         score = score - penalty * rules.skill_mismatch(skill, f.skill_required)
         score = score + mt.wage_beta * np.log(f.wage / 5000.0)
-        rows = leaders[np.asarray(county).reshape(-1)]
-        score = score + mt.leader_pull * rows.reshape(np.shape(county)[:-1] + (-1,))
         hires = rules.skill_mismatch(skill, f.skill_required) <= self.b.employers.hire_max_shortfall + 1e-9
-        return vac * np.exp(score) * hires
+        return score, hires
 
     def seekers_in_order(self, step: int) -> np.ndarray:
         """Seekers in Ningbo: organized and broker recruits first, then the rest,

@@ -48,10 +48,11 @@ from .params import (
     P_SECRET,
     P_STAY_DEPENDANTS,
     P_VISIT_DEPENDANTS,
-    QH_FEMALE,
-    QH_FIRST_TIME,
-    QH_LEADER,
-    QH_YOUNG,
+    PM_FEMALE,
+    PM_FIRST_TIME,
+    PM_LEADER,
+    PM_YOUNG,
+    QH_PERSONAL,
 )
 from .reasons import (
     EV_DISMISSAL,
@@ -316,17 +317,17 @@ def seeking(i, T, S, F, M, P, keys, counts):
 @rule
 def personal_quit_mult(i, T, P):
     """The worker's own quit multiplier: young (age band 16-24), female, on the
-    first trip away, team leader (behavior.quit_hazard)."""
-    m = 1.0
-    if T[i].age_band == 0:
-        m *= P[QH_YOUNG]
-    if flag(T, i, FB_FEMALE):
-        m *= P[QH_FEMALE]
-    if flag(T, i, FB_FIRST_TIME):
-        m *= P[QH_FIRST_TIME]
-    if flag(T, i, FB_LEADER):
-        m *= P[QH_LEADER]
-    return m
+    first trip away, team leader (behavior.quit_hazard), looked up by the traits
+    the worker has (`sim.params.personal_mults`: no branch on traits that vary
+    from row to row)."""
+    f = T[i].flags
+    k = (
+        (T[i].age_band == 0) * PM_YOUNG
+        + ((f >> FB_FEMALE) & 1) * PM_FEMALE
+        + ((f >> FB_FIRST_TIME) & 1) * PM_FIRST_TIME
+        + ((f >> FB_LEADER) & 1) * PM_LEADER
+    )
+    return P[QH_PERSONAL + k]
 
 
 @rule

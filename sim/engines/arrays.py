@@ -142,9 +142,10 @@ class ArraysModel(LaborModel):
         _, have, rows = cache
         new = groups[~have[groups]]
         if len(new):
-            for lead in (0, 1):
-                leaders = np.full(self.leader_firms.shape, bool(lead))
-                rows[lead, new] = np.broadcast_to(self._scores_of(new, leaders), (len(new), n_firms))
+            score, hires = self.match_score(*_group_columns(new))
+            for lead in (0, 1):  # the same numbers as match_weights with no team leader / one at every firm
+                w = 1.0 * np.exp(score + self.b.matching.leader_pull * float(lead)) * hires
+                rows[lead, new] = np.broadcast_to(w, (len(new), n_firms))
             have[new] = True
         out = np.empty((len(groups), n_firms))
         rows_by_leaders(rows, groups.astype(np.int64), n_keys // len(self.world.county_names), self.leader_firms, out)
@@ -161,13 +162,19 @@ class ArraysModel(LaborModel):
         reach = tuple(self.reach[lv].tobytes() for lv in sorted(self.reach))
         return tuple(np.asarray(a).tobytes() for a in arrays) + reach + params
 
-    def _scores_of(self, keys: np.ndarray, leaders: np.ndarray | None = None) -> np.ndarray:
-        """exp(score) rows of seeker-group keys (county, organized, poor, skill), with
-        the team leaders' firms `leaders` (default: this month's `leader_firms`)."""
-        skill = (keys % 101 / 100.0)[:, None]
-        organized = (keys // 202 % 2).astype(bool)[:, None]
-        county = (keys // 404)[:, None]
-        return self.match_weights(skill, county, organized, 1.0, leaders)
+    def _scores_of(self, keys: np.ndarray) -> np.ndarray:
+        """exp(score) rows of seeker-group keys (county, organized, poor, skill) with
+        this month's team leaders' firms."""
+        return self.match_weights(*_group_columns(keys), 1.0)
+
+
+def _group_columns(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(skill, county, organized) columns, shaped (n, 1), of seeker-group keys
+    ((county x 2 + organized) x 2 + poor) x 101 + skill x 100."""
+    skill = (keys % 101 / 100.0)[:, None]
+    organized = (keys // 202 % 2).astype(bool)[:, None]
+    county = (keys // 404)[:, None]
+    return skill, county, organized
 
 
 def organized_or_broker(table: np.ndarray, idx: np.ndarray) -> np.ndarray:
