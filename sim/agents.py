@@ -57,8 +57,19 @@ class Employer(mesa.Agent):
         return max(0, self.capacity - love_cap - filled), max(0, love_cap - love_filled)
 
 
+def _broker_field(name: str) -> property:
+    def get(self):
+        return self.model.broker_book.rows[name][self.bidx].item()
+
+    def set(self, value) -> None:
+        self.model.broker_book.rows[name][self.bidx] = value
+
+    return property(get, set, doc=f"This broker's `{name}` (a cell of the model's broker book).")
+
+
 class Broker(mesa.Agent):
-    """A queen-bee broker recruiting in one home county.
+    """A queen-bee broker recruiting in one home county: a view on row `bidx` of
+    the model's broker book (`sim.broker_book`).
 
     Attributes:
         county: Home county index.
@@ -66,37 +77,22 @@ class Broker(mesa.Agent):
             for a promoted worker agent).
         reach: Multiplier of the broker's recruiting capacity; grows with the
             months their recruits stay in Ningbo jobs and shrinks with each
-            recruit who leaves early (`update`).
+            recruit who leaves early (`BrokerBook.hear_news`).
         active: False once the broker has left (recruits no one).
         placed, retained_months, failures: Running totals, in agents.
     """
 
-    def __init__(self, model, bidx: int, county: int, weight: float) -> None:
-        super().__init__(model)
-        self.bidx = bidx
-        self.county = county
-        self.weight = weight
-        self.reach = 1.0
-        self.active = True
-        self.placed = 0
-        self.retained_months = 0
-        self.failures = 0
+    county = _broker_field("county")
+    weight = _broker_field("weight")
+    reach = _broker_field("reach")
+    active = _broker_field("active")
+    placed = _broker_field("placed")
+    retained_months = _broker_field("retained_months")
+    failures = _broker_field("failures")
 
-    def update(self, retained: int, failures: int, u_leave: float) -> None:
-        """A month's news of this broker's recruits (agents employed in Ningbo,
-        recruits who left Ningbo early): reach += gain x retained - loss x failures,
-        per person the broker stands for, within [reach_min, reach_max]
-        (behavior.brokers, ASSUMPTION); then the broker leaves with
-        p_leave_month, or p_leave_low_reach_month at the lowest reach."""
-        mb = self.model.b.brokers
-        self.retained_months += retained
-        self.failures += failures
-        people = self.model.scale / self.weight
-        self.reach += people * (mb.reach_gain_per_retained_month * retained - mb.reach_loss_per_failure * failures)
-        self.reach = min(max(self.reach, mb.reach_min), mb.reach_max)
-        p_leave = mb.p_leave_low_reach_month if self.reach <= mb.reach_min else mb.p_leave_month
-        if u_leave < p_leave:
-            self.active = False
+    def __init__(self, model, county: int, weight: float) -> None:
+        super().__init__(model)
+        self.bidx = model.broker_book.add(county, weight)
 
 
 def _column(name: str) -> property:

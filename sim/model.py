@@ -23,6 +23,7 @@ import pandas as pd
 
 from . import rules
 from .agents import Broker, Employer
+from .broker_book import BrokerBook
 from .calendar import Calendar, MonthInfo
 from .counts import early_failures, leaders_and_recruits
 from .ledger import Ledger
@@ -177,11 +178,12 @@ class LaborModel(mesa.Model):
         for e, k in zip(self.employers, love, strict=True):
             e.love_slots = int(k)
         self.love_floor = max((p.wage_floor() for p in self.policies.values()), default=0.0)
+        self.broker_book = BrokerBook()
         self.brokers: list[Broker] = []
         pool = np.bincount(self.table["county"], minlength=len(self.world.county_names))
         for p in self.policies.values():
             for c in p.initial_brokers(pool):
-                self.brokers.append(Broker(self, len(self.brokers), c, 1.0))
+                self.brokers.append(Broker(self, c, 1.0))
 
     def _setup_market(self) -> None:
         """Jobs over the run (sim.market.job_path), base wages, the market log."""
@@ -481,8 +483,8 @@ class LaborModel(mesa.Model):
             nb = len(self.brokers)
             u_cap = self.streams.monthly(f"broker_cap:{p.name}", step, max(nb, 1))[:nb]
             cap = offer.capacity_people * m.job_chance / self.scale
-            b_county = np.array([b.county for b in self.brokers], np.int64)
-            b_weight = np.array([b.weight * b.reach * b.active for b in self.brokers])
+            b_county = self.broker_book.rows["county"]
+            b_weight = self.broker_book.capacity_weights()
             nc = len(self.world.county_names)
             per_b = rules.stochastic_round(b_weight * cap, u_cap)
             k = np.bincount(b_county, weights=per_b, minlength=nc).astype(np.int64)
@@ -549,13 +551,12 @@ class LaborModel(mesa.Model):
         its capacity this month; each recruit carries the broker's id."""
         bid = np.repeat(brokers, per_b[brokers])[: len(recruits)]
         self.table["broker_id"][recruits] = bid
-        for b, n in zip(*np.unique(bid, return_counts=True), strict=True):
-            self.brokers[b].placed += int(n)
+        self.broker_book.place(bid)
 
     def broker_news(self, step: int) -> None:
         """Each active broker hears how their recruits did last month: agents in
         a Ningbo job, and recruits who left Ningbo within early_failure_months of
-        arriving (`Broker.update`)."""
+        arriving (`BrokerBook.hear_news`)."""
         nb = len(self.brokers)
         if nb == 0:
             return
@@ -566,24 +567,11 @@ class LaborModel(mesa.Model):
         first = int(np.searchsorted(self.spells.rows["arrival_step"][: self.spells.n], step - early))
         early_failures(self.spells.rows[first:], self.spells.n - first, step, early, failures)
         u = self.streams.monthly("broker_leave", step, nb)
-        for b in self.brokers:
-            if b.active:
-                b.update(int(retained[b.bidx]), int(failures[b.bidx]), float(u[b.bidx]))
+        self.broker_book.hear_news(retained, failures, u, self.scale, self.b.brokers)
 
     def broker_table(self) -> pd.DataFrame:
-        """One row per broker: id, home county, listed or promoted, active, reach,
-        placed, retained months and failures (agents)."""
-        names = self.world.county_names
-        return pd.DataFrame(
-            {
-                "broker_id": [b.bidx for b in self.brokers],
-                "county": [names[b.county] for b in self.brokers],
-                "promoted": [b.weight != 1.0 for b in self.brokers],
-                "active": [b.active for b in self.brokers],
-                "reach": [b.reach for b in self.brokers],
-            },
-            columns=["broker_id", "county", "promoted", "active", "reach"],
-        )
+        """One row per broker: id, home county, listed or promoted, active, reach."""
+        return self.broker_book.table(self.world.county_names)
 
     def _promote(self, m: Month, offer) -> None:
         """Workers with enough months in Ningbo become brokers (behavior.brokers)."""
@@ -594,7 +582,7 @@ class LaborModel(mesa.Model):
         cand = out[: promote_candidates(t, rows, mb.promote_min_tenure_months, mb.p_promote_month, key, out)]
         cand = cand[offer.policy.eligible(t["county"][cand].astype(np.int64), t["poor"][cand])]
         for i in cand:
-            self.brokers.append(Broker(self, len(self.brokers), int(t["county"][i]), self.scale))
+            self.brokers.append(Broker(self, int(t["county"][i]), self.scale))
         set_column(t, cand, "is_broker", True)
         self.flow("promoted_brokers", cand)
 
