@@ -676,9 +676,9 @@ class LaborModel(mesa.Model):
         t["broker_id"][idx] = np.where(kind == WANT_BROKER, t["broker_id"][idx], -1)
         ids = self.spells.open(step, t["county"][idx], t["poor"][idx], channel, t["broker_id"][idx])
         t["spell"][idx] = ids
-        self.spells.rows["age_band"][ids] = t["age_band"][idx]
+        self.spells.rows["age_band"][ids] = column(t, "age_band", idx)
         self.spells.rows["female"][ids] = column(t, "female", idx)
-        t["broker"][idx] = kind == WANT_BROKER
+        set_column(t, idx, "broker", kind == WANT_BROKER)
         set_column(t, idx, "organized", organized)
         self._greet(step, idx, "on_arrival")
 
@@ -738,7 +738,7 @@ class LaborModel(mesa.Model):
         """Seekers `seek` (ascending) in matching order (see `seekers_in_order`)."""
         t = self.table
         order = self.streams.uniforms("match_order", step, seek)
-        pri = column(t, "organized", seek) | t["broker"][seek]
+        pri = column(t, "organized", seek) | column(t, "broker", seek)
         return seek[np.lexsort((order, ~pri))]
 
     def hire(self, step: int, idx: np.ndarray, firm: np.ndarray, love: np.ndarray) -> np.ndarray:
@@ -749,7 +749,8 @@ class LaborModel(mesa.Model):
         first = idx[new]
         self.spells.hire(t["spell"][first], step, firm[new])
         with self.moving(idx):
-            t["firm"][idx], t["love_job"][idx], t["tenure"][idx], t["place"][idx] = firm, love, 0, JOB
+            t["firm"][idx], t["tenure"][idx], t["place"][idx] = firm, 0, JOB
+            set_column(t, idx, "love_job", love)
         np.add.at(self.firm_counts[:, 0], firm[~love], 1)
         np.add.at(self.firm_counts[:, 1], firm[love], 1)
         self.spells.mark_support(t["spell"][idx[love]], "love_job")

@@ -12,7 +12,7 @@ import numpy as np
 
 from .jit import kernel, rule
 from .streams import uniform
-from .table import FB_IS_BROKER, flag
+from .table import FB_BROKER, FB_IS_BROKER, FB_LOVE_JOB, flag
 
 
 @kernel
@@ -30,8 +30,8 @@ def gather_view(T, idx, firm, given, f_district, f_wage, f_market, county, poor,
         district[k] = f_district[f] if f >= 0 else -1
         wage[k] = f_wage[f] if f >= 0 else 0.0
         program[k] = (f >= 0) and not f_market[f]
-        love[k] = T[i].love_job
-        broker[k] = T[i].broker
+        love[k] = flag(T, i, FB_LOVE_JOB)
+        broker[k] = flag(T, i, FB_BROKER)
 
 
 @kernel

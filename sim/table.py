@@ -3,9 +3,10 @@
 Both engines keep their workers here. The `arrays` engine passes the whole
 table to compiled kernels; a Mesa `Worker` agent of the `agents` engine is a
 view on its own row (`sim.agents.Worker`), so the two engines cannot disagree
-on what a worker is. 44 bytes per worker: eight yes/no attributes share one
-byte of bits (`flags`, names in `FLAGS`); kernels read them with `flag` and
-write them with `set_flag`, numpy code with `column` and `set_column`.
+on what a worker is. 40 bytes per worker: eleven yes/no attributes and two
+small codes share one 16-bit field (`flags`, names in `FLAGS` and `CODES`);
+kernels read them with `flag` (and `age_band`) and write them with `set_flag`,
+numpy code with `column` and `set_column`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 from .jit import kernel, rule
 from .states import HOME, LOCAL
 
-# Yes/no attributes kept as bits of the `flags` byte (bit k: FLAGS[k]); `column(t, name)` reads one
+# Yes/no attributes kept as bits of the 16-bit `flags` field (bit k: FLAGS[k]); `column(t, name)` reads one
 FLAGS = (
     "female",
     "low_mandarin",  # speaks little Mandarin
@@ -25,8 +26,18 @@ FLAGS = (
     "is_broker",  # promoted to broker
     "trained",  # trained in this spell
     "organized",  # came by organized transport (this spell)
+    "love_job",  # the job is a love job (a slot reserved for registered-poor workers)
+    "liaison",  # covered by liaison staff this month
+    "broker",  # recruited by a broker (this spell)
 )
-FB_FEMALE, FB_LOW_MANDARIN, FB_DEPENDANTS, FB_FIRST_TIME, FB_LEADER, FB_IS_BROKER, FB_TRAINED, FB_ORGANIZED = range(8)
+(FB_FEMALE, FB_LOW_MANDARIN, FB_DEPENDANTS, FB_FIRST_TIME, FB_LEADER, FB_IS_BROKER, FB_TRAINED, FB_ORGANIZED,
+ FB_LOVE_JOB, FB_LIAISON, FB_BROKER) = range(len(FLAGS))  # fmt: skip
+# Small codes kept in the bits of `flags` above the yes/no ones: name -> (first bit, bits)
+CODES = {
+    "age_band": (11, 2),  # 0: 16-24, 1: 25-34, 2: 35-44, 3: 45+
+    "education": (13, 2),  # 0: primary or less, 1: junior middle, 2: senior or more
+}
+AGE_SHIFT = CODES["age_band"][0]
 
 WORKER_DTYPE = np.dtype(
     [
@@ -44,19 +55,13 @@ WORKER_DTYPE = np.dtype(
         ("prior_spells", np.int16),  # Ningbo spells that ended (or began before the run)
         ("visit_step", np.int16),  # step of the festival visit
         ("first_away", np.int16),  # step first seen away from home (-2: before the run, -1: never)
-        ("love_job", np.bool_),
-        ("liaison", np.bool_),  # covered by liaison staff this month
-        ("broker", np.bool_),  # recruited by a broker (this spell)
-        ("flags", np.uint8),  # bit k: FLAGS[k]
-        # issue 11: why the last move, who the worker is, who placed them
-        ("reason", np.uint8),  # sim.reasons code of the last quit, dismissal or return
-        ("age_band", np.uint8),  # 0: 16-24, 1: 25-34, 2: 35-44, 3: 45+
-        ("education", np.uint8),  # 0: primary or less, 1: junior middle, 2: senior or more
-        ("broker_id", np.int32),  # broker who placed the worker this spell (-1: none)
+        ("flags", np.uint16),  # bit k: FLAGS[k]; then CODES
+        ("reason", np.uint8),  # sim.reasons code of the last quit, dismissal or return (issue 11)
+        ("broker_id", np.int32),  # broker who placed the worker this spell (-1: none; issue 11)
     ],
     align=True,
 )
-COLUMNS = tuple(n for n in WORKER_DTYPE.names if n != "flags") + FLAGS  # what a worker has, by name
+COLUMNS = tuple(n for n in WORKER_DTYPE.names if n != "flags") + FLAGS + tuple(CODES)  # what a worker has, by name
 
 
 @rule
@@ -68,34 +73,56 @@ def flag(T, i, bit):
 @rule
 def set_flag(T, i, bit, on):
     """Set worker i's yes/no attribute `bit` (FB_*) to `on`."""
-    T[i].flags = (T[i].flags & (255 ^ (1 << bit))) | (int(on) << bit)
+    T[i].flags = (T[i].flags & (65535 ^ (1 << bit))) | (int(on) << bit)
+
+
+@rule
+def age_band(T, i):
+    """Worker i's age band (CODES["age_band"])."""
+    return (T[i].flags >> AGE_SHIFT) & 3
+
+
+def _packed(name: str) -> tuple[int, int] | None:
+    """(first bit, bits) of a column kept in `flags`, or None for a column of its own."""
+    if name in FLAGS:
+        return FLAGS.index(name), 1
+    return CODES.get(name)
 
 
 def column(table: np.ndarray, name: str, idx=None) -> np.ndarray:
     """Column `name` of the table, or of workers `idx` only (a yes/no attribute of
-    FLAGS as a new bool array; give `idx` rather than indexing the whole column)."""
-    if name in FLAGS:
-        f = table["flags"] if idx is None else table["flags"][idx]
-        return (f >> FLAGS.index(name) & 1).astype(np.bool_)
-    return table[name] if idx is None else table[name][idx]
+    FLAGS as a new bool array, a code of CODES as a new uint8 array; give `idx`
+    rather than indexing the whole column)."""
+    where = _packed(name)
+    if where is None:
+        return table[name] if idx is None else table[name][idx]
+    f = table["flags"] if idx is None else table["flags"][idx]
+    shift, bits = where
+    v = (f >> np.uint16(shift)) & np.uint16((1 << bits) - 1)
+    return v.astype(np.bool_) if bits == 1 else v.astype(np.uint8)
 
 
 def cell(table: np.ndarray, i: int, name: str):
     """Worker i's value of column `name`, as a Python scalar."""
-    if name in FLAGS:
-        return bool(table["flags"][i] >> FLAGS.index(name) & 1)
-    return table[name][i].item()
+    where = _packed(name)
+    if where is None:
+        return table[name][i].item()
+    shift, bits = where
+    v = int(table["flags"][i]) >> shift & ((1 << bits) - 1)
+    return bool(v) if bits == 1 else v
 
 
 def set_column(table: np.ndarray, idx, name: str, values) -> None:
     """Set column `name` of workers `idx` (any index numpy takes) to `values`."""
-    if name not in FLAGS:
+    where = _packed(name)
+    if where is None:
         table[name][idx] = values
         return
-    bit = FLAGS.index(name)
+    shift, bits = where
+    mask = ((1 << bits) - 1) << shift
     f = table["flags"]
-    on = np.asarray(values, np.bool_).astype(np.uint8) << np.uint8(bit)
-    f[idx] = (f[idx] & np.uint8(255 ^ (1 << bit))) | on
+    v = (np.asarray(values).astype(np.uint16) & np.uint16((1 << bits) - 1)) << np.uint16(shift)
+    f[idx] = (f[idx] & np.uint16(65535 ^ mask)) | v
 
 
 def new_table(cols: dict[str, np.ndarray]) -> np.ndarray:

@@ -73,13 +73,17 @@ from .spells import EXITS
 from .states import FESTIVAL, HOME, JOB, LOCAL, OTHER, PRD, SEEKING
 from .streams import uniform
 from .table import (
+    FB_BROKER,
     FB_DEPENDANTS,
     FB_FEMALE,
     FB_FIRST_TIME,
     FB_LEADER,
+    FB_LIAISON,
+    FB_LOVE_JOB,
     FB_LOW_MANDARIN,
     FB_ORGANIZED,
     FB_TRAINED,
+    age_band,
     flag,
     set_flag,
 )
@@ -139,12 +143,12 @@ def leave_job(i, T, F):
     """Give up the job slot (a love-job slot or a regular one)."""
     f = T[i].firm
     if f >= 0:
-        if T[i].love_job:
+        if flag(T, i, FB_LOVE_JOB):
             F[f, 1] -= 1
         else:
             F[f, 0] -= 1
     T[i].firm = -1
-    T[i].love_job = False
+    set_flag(T, i, FB_LOVE_JOB, False)
     T[i].tenure = 0
     set_flag(T, i, FB_LEADER, False)
 
@@ -189,8 +193,8 @@ def leave_ningbo(i, place, reason, cause, step, T, S, F):
     T[i].spell = -1
     T[i].spell_months = 0
     set_flag(T, i, FB_TRAINED, False)
-    T[i].liaison = False
-    T[i].broker = False
+    set_flag(T, i, FB_LIAISON, False)
+    set_flag(T, i, FB_BROKER, False)
     set_flag(T, i, FB_ORGANIZED, False)
     T[i].prior_spells += 1
 
@@ -322,7 +326,7 @@ def personal_quit_mult(i, T, P):
     from row to row)."""
     f = T[i].flags
     k = (
-        (T[i].age_band == 0) * PM_YOUNG
+        (age_band(T, i) == 0) * PM_YOUNG
         + ((f >> FB_FEMALE) & 1) * PM_FEMALE
         + ((f >> FB_FIRST_TIME) & 1) * PM_FIRST_TIME
         + ((f >> FB_LEADER) & 1) * PM_LEADER
@@ -370,7 +374,7 @@ def employed(i, T, S, F, firms, M, P, bands, keys, counts, out, nout):
     wage = firms[f, 0] * (1.0 + P[E_TENURE_WAGE] * min(T[i].tenure, P[E_TENURE_WAGE_CAP]) / 12.0)
     if flag(T, i, FB_LEADER):
         wage *= P[E_LEADER_WAGE]
-    if T[i].love_job:
+    if flag(T, i, FB_LOVE_JOB):
         wage = max(wage, M[M_LOVE_FLOOR])
     mismatch = max(0.0, firms[f, 1] - T[i].skill)
     if dismissed(i, mismatch, T, S, F, M, P, keys, counts):
@@ -378,7 +382,7 @@ def employed(i, T, S, F, firms, M, P, bands, keys, counts, out, nout):
     h0, f_wage, f_mis, f_pol, f_lang = rules.quit_layers(
         T[i].tenure,
         flag(T, i, FB_TRAINED),
-        T[i].broker,
+        flag(T, i, FB_BROKER),
         T[i].hazard_mult,
         mismatch,
         M[M_PRD_WAGE] / wage,
@@ -396,7 +400,7 @@ def employed(i, T, S, F, firms, M, P, bands, keys, counts, out, nout):
     counts[F_QUITS, g] += 1
     count_reason(counts, EV_QUIT, why, g)
     T[i].reason = why
-    outcome = rules.quit_outcome(uniform(keys[D_QUIT_OUTCOME], i), T[i].liaison, P)
+    outcome = rules.quit_outcome(uniform(keys[D_QUIT_OUTCOME], i), flag(T, i, FB_LIAISON), P)
     if uniform(keys[D_SECRET], i) < P[P_SECRET]:
         counts[F_SECRET_QUITS, g] += 1
     else:

@@ -44,7 +44,7 @@ class AgentsModel(LaborModel):
         for i in self.seekers_in_order(step):
             poor = bool(t["poor"][i])
             avail = vac[:, 0] + (vac[:, 1] if poor else 0.0)
-            org = bool(cell(t, i, "organized") or t["broker"][i])
+            org = bool(cell(t, i, "organized") or cell(t, i, "broker"))
             weights = self.match_weights(float(t["skill"][i]), int(t["county"][i]), org, avail)
             total = weights.sum()
             if total <= 0:

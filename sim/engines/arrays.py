@@ -179,7 +179,7 @@ def _group_columns(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
 def organized_or_broker(table: np.ndarray, idx: np.ndarray) -> np.ndarray:
     """Per worker of `idx`: came by organized transport or through a broker (this spell)."""
-    return column(table, "organized", idx) | table["broker"][idx]
+    return column(table, "organized", idx) | column(table, "broker", idx)
 
 
 def release_free_memory() -> None:

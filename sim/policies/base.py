@@ -33,7 +33,7 @@ from ..ledger import Budget, Ledger
 from ..schema.behavior import Behavior
 from ..schema.policies import PolicyBase
 from ..streams import Streams
-from ..table import FLAGS, column
+from ..table import CODES, FB_LIAISON, FLAGS, column, set_flag
 
 REGISTRY: dict[type, type] = {}  # schema class -> policy class
 
@@ -95,7 +95,7 @@ def _write_effects(T, idx, hs, key_end, covered):
             a = key_end[k]
         i = idx[j]
         T[i].hazard_mult = m
-        T[i].liaison = covered[j]
+        set_flag(T, i, FB_LIAISON, covered[j])
 
 
 def write_month_effects(table: np.ndarray, idx: np.ndarray, by_key: dict[str, list], covered: np.ndarray) -> None:
@@ -132,9 +132,9 @@ class WorkerView(dict):
         return self[name]
 
     def _in_table(self, name: str) -> bool:
-        """Whether `name` is a worker column (a yes/no attribute of the flags byte too)."""
+        """Whether `name` is a worker column (one kept in the bits of `flags` too)."""
         names = self.table.dtype.names or ()
-        return name in names or ("flags" in names and name in FLAGS)
+        return name in names or ("flags" in names and (name in FLAGS or name in CODES))
 
     def subset(self, sel: np.ndarray) -> dict:
         """The columns (gathered so far) of the workers `sel` (positions or mask)."""

@@ -20,6 +20,7 @@ from sim import load_scenario, run
 from sim.engines import ENGINES
 from sim.metrics.retention import survival_at
 from sim.runner import collect
+from sim.table import column
 
 SEEDS = range(5)
 STOCKS = ["home", "local_job", "ningbo_seeking", "ningbo_job", "prd", "festival_visit", "stable_employed"]
@@ -58,7 +59,7 @@ def observed(cls):
             mismatch = np.maximum(0, f.skill_required[t["firm"]] - t["skill"])
             new = t["tenure"] == 0  # hired this month
             o["paired"] += float(paired.sum())
-            o["love"] += float(t["love_job"].sum())
+            o["love"] += float(column(t, "love_job").sum())
             o["mismatch"] += float(mismatch.sum())
             o["held"] += len(t)
             o["new_mismatch"] += float(mismatch[new].sum())

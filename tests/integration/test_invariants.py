@@ -7,6 +7,7 @@ from sim import load_scenario
 from sim.engines import ENGINES
 from sim.runner import collect
 from sim.states import FESTIVAL, JOB, PLACE_LABELS, SEEKING
+from sim.table import column
 
 
 def checked(engine: str):
@@ -38,7 +39,8 @@ def check_month(m) -> None:
         assert 0 <= e.filled and 0 <= e.love_filled <= e.love_slots
         assert e.filled + e.love_filled == held[e.index]
     # love jobs only for registered-poor workers, in a job; spells open exactly for workers in Ningbo
-    assert np.all(t["poor"][t["love_job"]]) and np.all(has[t["love_job"]])
+    love = column(t, "love_job")
+    assert np.all(t["poor"][love]) and np.all(has[love])
     in_ningbo = (places == JOB) | (places == SEEKING) | ((places == FESTIVAL) & (t["festival_from"] == JOB))
     assert np.all(in_ningbo[t["spell"] >= 0])
     # ledger total equals the sum of its entries; caps never exceeded

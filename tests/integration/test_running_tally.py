@@ -45,7 +45,6 @@ class CheckedLeaders(ArraysModel):
         self.seen = getattr(self, "seen", 0) + int(leaders.sum() > 0 and retained.sum() > 0)
         super().employer_phase(m)
 
-
     def broker_news(self, step):
         """Each active broker hears of as many early failures (counted from the spells
         that arrived recently: the log is in order of arrival) as a count over the whole log."""

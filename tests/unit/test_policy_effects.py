@@ -3,7 +3,7 @@
 import numpy as np
 
 from sim.policies import write_month_effects
-from sim.table import WORKER_DTYPE
+from sim.table import WORKER_DTYPE, column
 
 
 def test_one_key_takes_the_strongest_and_keys_multiply():
@@ -18,7 +18,7 @@ def test_one_key_takes_the_strongest_and_keys_multiply():
     # worker 0: the smaller multiplier below 1; worker 2: no multiplier below 1, the larger (a cliff)
     expected = np.array([0.5 * 0.9, 9.0, 1.2 * 0.9, 1.0], dtype=np.float32)
     assert (t["hazard_mult"] == expected).all()
-    assert t["liaison"].tolist() == [True, False, False, True]
+    assert column(t, "liaison").tolist() == [True, False, False, True]
 
 
 def test_no_effects_leave_every_multiplier_at_one():

@@ -47,7 +47,7 @@ def test_personal_multiplier_is_the_product_of_the_workers_traits():
     """The looked-up personal quit multiplier (`personal_quit_mult`) is, for every
     combination of traits, the product of the multipliers of the traits the worker has."""
     from sim.params import QH_FEMALE, QH_FIRST_TIME, QH_LEADER, QH_YOUNG
-    from sim.table import FB_FEMALE, FB_FIRST_TIME, FB_LEADER, WORKER_DTYPE
+    from sim.table import FB_FEMALE, FB_FIRST_TIME, FB_LEADER, WORKER_DTYPE, set_column
     from sim.transitions import personal_quit_mult
 
     b = Behavior.model_validate({"quit_hazard": {"young": 1.3, "female": 0.9, "first_time": 1.7, "team_leader": 0.5}})
@@ -55,8 +55,8 @@ def test_personal_multiplier_is_the_product_of_the_workers_traits():
     t = np.zeros(16, WORKER_DTYPE)
     for k in range(16):
         young, female, first, leader = (k >> 0) & 1, (k >> 1) & 1, (k >> 2) & 1, (k >> 3) & 1
-        t[k]["age_band"] = 0 if young else 2
         t[k]["flags"] = (female << FB_FEMALE) | (first << FB_FIRST_TIME) | (leader << FB_LEADER)
+        set_column(t, k, "age_band", 0 if young else 2)
         want = 1.0
         for has, i in ((young, QH_YOUNG), (female, QH_FEMALE), (first, QH_FIRST_TIME), (leader, QH_LEADER)):
             want *= p[i] if has else 1.0

@@ -1,11 +1,24 @@
-"""The eight yes/no attributes of a worker share one byte of bits (`sim.table.FLAGS`):
-setting one never changes another or any other column, and the compiled rules
-(`flag`, `set_flag`) read and write the same bits as the numpy helpers."""
+"""The eleven yes/no attributes and two small codes of a worker share one 16-bit
+field (`sim.table.FLAGS`, `CODES`): setting one never changes another or any
+other column, and the compiled rules (`flag`, `set_flag`, `age_band`) read and
+write the same bits as the numpy helpers."""
 
 import numpy as np
 
 from sim.jit import kernel
-from sim.table import FB_LEADER, FB_TRAINED, FLAGS, WORKER_DTYPE, cell, column, flag, set_column, set_flag
+from sim.table import (
+    CODES,
+    FB_LEADER,
+    FB_TRAINED,
+    FLAGS,
+    WORKER_DTYPE,
+    age_band,
+    cell,
+    column,
+    flag,
+    set_column,
+    set_flag,
+)
 
 
 @kernel
@@ -14,14 +27,23 @@ def _toggle(T, i, bit, on, got):
     got[0] = flag(T, i, bit)
 
 
-def test_each_flag_is_its_own_bit_and_the_row_is_44_bytes():
-    assert WORKER_DTYPE.itemsize == 44 and len(FLAGS) == 8
+@kernel
+def _age_bands(T, out):
+    for i in range(len(T)):
+        out[i] = age_band(T, i)
+
+
+def test_each_flag_is_its_own_bit_and_the_row_is_40_bytes():
+    assert WORKER_DTYPE.itemsize == 40 and len(FLAGS) == 11
     rng = np.random.default_rng(1)
     t = np.zeros(50, WORKER_DTYPE)
     t["tenure"] = np.arange(50)
     want = {name: rng.random(50) < 0.5 for name in FLAGS}
+    codes = {name: rng.integers(0, 1 << bits, 50).astype(np.uint8) for name, (_, bits) in CODES.items()}
     for name in FLAGS:
         set_column(t, slice(None), name, want[name])
+    for name in CODES:
+        set_column(t, slice(None), name, codes[name])
     idx = np.array([3, 7, 7, 11])
     set_column(t, idx, "trained", True)  # a repeated index is fine
     want["trained"][idx] = True
@@ -32,6 +54,16 @@ def test_each_flag_is_its_own_bit_and_the_row_is_44_bytes():
         np.testing.assert_array_equal(column(t, name), want[name], err_msg=name)
         np.testing.assert_array_equal(column(t, name, idx), want[name][idx], err_msg=name)
         assert cell(t, 7, name) is bool(want[name][7])
+    for name in CODES:
+        np.testing.assert_array_equal(column(t, name), codes[name], err_msg=name)
+        assert cell(t, 7, name) == codes[name][7]
+    set_column(t, [5], "age_band", 3)  # a code set alone leaves the bits around it
+    codes["age_band"][5] = 3
+    for name in (*FLAGS, *CODES):
+        np.testing.assert_array_equal(column(t, name), codes[name] if name in CODES else want[name], err_msg=name)
+    got = np.zeros(50, np.int64)
+    _age_bands(t, got)
+    np.testing.assert_array_equal(got, codes["age_band"])
     np.testing.assert_array_equal(t["tenure"], np.arange(50))  # other columns untouched
 
 
