@@ -30,6 +30,21 @@ def leaders_and_recruits(T, leaders, retained):
 
 
 @kernel
+def first_arrival_from(S, n_spells, step):
+    """The first spell of S[:n_spells] (logged in order of arrival) that arrived at
+    `step` or later (n_spells if none): a binary search on the log's rows, as
+    `np.searchsorted(arrival_step, step)` without copying the strided column."""
+    lo, hi = 0, n_spells
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if S[mid].arrival_step < step:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@kernel
 def early_failures(S, n_spells, step, early_months, failures):
     """failures[broker] += 1 for each broker recruit whose spell ended last month
     within `early_months` of arriving."""

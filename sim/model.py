@@ -25,7 +25,7 @@ from . import rules
 from .agents import Broker, Employer
 from .broker_book import BrokerBook
 from .calendar import Calendar, MonthInfo
-from .counts import early_failures, leaders_and_recruits
+from .counts import early_failures, first_arrival_from, leaders_and_recruits
 from .ledger import Ledger
 from .market import MarketLog, firm_wages, job_path, prd_wage, years_since_start
 from .params import pack_behavior, pack_month, tenure_bands
@@ -564,7 +564,7 @@ class LaborModel(mesa.Model):
         failures = np.zeros(nb, np.int64)
         early = self.b.brokers.early_failure_months
         # spells are logged in order of arrival: only those from step - early on can be early failures
-        first = int(np.searchsorted(self.spells.rows["arrival_step"][: self.spells.n], step - early))
+        first = first_arrival_from(self.spells.rows, self.spells.n, step - early)
         early_failures(self.spells.rows[first:], self.spells.n - first, step, early, failures)
         u = self.streams.monthly("broker_leave", step, nb)
         self.broker_book.hear_news(retained, failures, u, self.scale, self.b.brokers)
