@@ -3,7 +3,7 @@
 Both engines keep their workers here. The `arrays` engine passes the whole
 table to compiled kernels; a Mesa `Worker` agent of the `agents` engine is a
 view on its own row (`sim.agents.Worker`), so the two engines cannot disagree
-on what a worker is. 40 bytes per worker: eleven yes/no attributes and two
+on what a worker is. 40 bytes per worker: ten yes/no attributes and two
 small codes share one 16-bit field (`flags`, names in `FLAGS` and `CODES`);
 kernels read them with `flag` (and `age_band`) and write them with `set_flag`,
 numpy code with `column` and `set_column`.
@@ -27,15 +27,14 @@ FLAGS = (
     "trained",  # trained in this spell
     "organized",  # came by organized transport (this spell)
     "love_job",  # the job is a love job (a slot reserved for registered-poor workers)
-    "liaison",  # covered by liaison staff this month
     "broker",  # recruited by a broker (this spell)
 )
 (FB_FEMALE, FB_LOW_MANDARIN, FB_DEPENDANTS, FB_FIRST_TIME, FB_LEADER, FB_IS_BROKER, FB_TRAINED, FB_ORGANIZED,
- FB_LOVE_JOB, FB_LIAISON, FB_BROKER) = range(len(FLAGS))  # fmt: skip
+ FB_LOVE_JOB, FB_BROKER) = range(len(FLAGS))  # fmt: skip
 # Small codes kept in the bits of `flags` above the yes/no ones: name -> (first bit, bits)
 CODES = {
-    "age_band": (11, 2),  # 0: 16-24, 1: 25-34, 2: 35-44, 3: 45+
-    "education": (13, 2),  # 0: primary or less, 1: junior middle, 2: senior or more
+    "age_band": (10, 2),  # 0: 16-24, 1: 25-34, 2: 35-44, 3: 45+
+    "education": (12, 2),  # 0: primary or less, 1: junior middle, 2: senior or more
 }
 AGE_SHIFT = CODES["age_band"][0]
 
@@ -57,6 +56,9 @@ WORKER_DTYPE = np.dtype(
         ("first_away", np.int16),  # step first seen away from home (-2: before the run, -1: never)
         ("flags", np.uint16),  # bit k: FLAGS[k]; then CODES
         ("reason", np.uint8),  # sim.reasons code of the last quit, dismissal or return (issue 11)
+        # its own byte: the policy phase writes it for every employed worker, a plain store
+        # (a bit of `flags` would be a read of each scattered row first)
+        ("liaison", np.bool_),  # covered by liaison staff this month
         ("broker_id", np.int32),  # broker who placed the worker this spell (-1: none; issue 11)
     ],
     align=True,

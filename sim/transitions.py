@@ -78,7 +78,6 @@ from .table import (
     FB_FEMALE,
     FB_FIRST_TIME,
     FB_LEADER,
-    FB_LIAISON,
     FB_LOVE_JOB,
     FB_LOW_MANDARIN,
     FB_ORGANIZED,
@@ -193,7 +192,7 @@ def leave_ningbo(i, place, reason, cause, step, T, S, F):
     T[i].spell = -1
     T[i].spell_months = 0
     set_flag(T, i, FB_TRAINED, False)
-    set_flag(T, i, FB_LIAISON, False)
+    T[i].liaison = False
     set_flag(T, i, FB_BROKER, False)
     set_flag(T, i, FB_ORGANIZED, False)
     T[i].prior_spells += 1
@@ -400,7 +399,7 @@ def employed(i, T, S, F, firms, M, P, bands, keys, counts, out, nout):
     counts[F_QUITS, g] += 1
     count_reason(counts, EV_QUIT, why, g)
     T[i].reason = why
-    outcome = rules.quit_outcome(uniform(keys[D_QUIT_OUTCOME], i), flag(T, i, FB_LIAISON), P)
+    outcome = rules.quit_outcome(uniform(keys[D_QUIT_OUTCOME], i), T[i].liaison, P)
     if uniform(keys[D_SECRET], i) < P[P_SECRET]:
         counts[F_SECRET_QUITS, g] += 1
     else:

@@ -33,7 +33,7 @@ from ..ledger import Budget, Ledger
 from ..schema.behavior import Behavior
 from ..schema.policies import PolicyBase
 from ..streams import Streams
-from ..table import CODES, FB_LIAISON, FLAGS, column, set_flag
+from ..table import CODES, FLAGS, column
 
 REGISTRY: dict[type, type] = {}  # schema class -> policy class
 
@@ -95,7 +95,7 @@ def _write_effects(T, idx, hs, key_end, covered):
             a = key_end[k]
         i = idx[j]
         T[i].hazard_mult = m
-        set_flag(T, i, FB_LIAISON, covered[j])
+        T[i].liaison = covered[j]
 
 
 def write_month_effects(table: np.ndarray, idx: np.ndarray, by_key: dict[str, list], covered: np.ndarray) -> None:

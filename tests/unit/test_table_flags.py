@@ -1,4 +1,4 @@
-"""The eleven yes/no attributes and two small codes of a worker share one 16-bit
+"""The ten yes/no attributes and two small codes of a worker share one 16-bit
 field (`sim.table.FLAGS`, `CODES`): setting one never changes another or any
 other column, and the compiled rules (`flag`, `set_flag`, `age_band`) read and
 write the same bits as the numpy helpers."""
@@ -34,7 +34,7 @@ def _age_bands(T, out):
 
 
 def test_each_flag_is_its_own_bit_and_the_row_is_40_bytes():
-    assert WORKER_DTYPE.itemsize == 40 and len(FLAGS) == 11
+    assert WORKER_DTYPE.itemsize == 40 and len(FLAGS) == 10
     rng = np.random.default_rng(1)
     t = np.zeros(50, WORKER_DTYPE)
     t["tenure"] = np.arange(50)
