@@ -81,7 +81,8 @@ def quit_layers(
     if poor:
         h *= P[QH_POOR]
     h *= personal
-    f_wage = wage_ratio ** P[QH_WAGE_ELASTICITY]
+    e = P[QH_WAGE_ELASTICITY]
+    f_wage = wage_ratio if e == 1.0 else wage_ratio**e  # x ** 1.0 is x exactly: no pow call per worker
     f_mismatch = 1.0 + P[QH_MISMATCH] * mismatch
     f_language = P[QH_LOW_MANDARIN] if low_mandarin else 1.0
     h *= min(f_wage, 1.0) * min(f_mismatch, 1.0) * min(policy_mult, 1.0) * min(f_language, 1.0)

@@ -61,3 +61,14 @@ def test_personal_multiplier_is_the_product_of_the_workers_traits():
         for has, i in ((young, QH_YOUNG), (female, QH_FEMALE), (first, QH_FIRST_TIME), (leader, QH_LEADER)):
             want *= p[i] if has else 1.0
         assert personal_quit_mult(k, t, p) == want, k
+
+
+def test_outside_wage_raises_the_hazard_by_its_elasticity():
+    """The low-wage layer is (outside wage / own wage) ** outside_wage_elasticity,
+    at the default elasticity of 1 and at any other."""
+    for e in (1.0, 0.5, 2.0):
+        p = pack_behavior(Behavior.model_validate({"quit_hazard": {"outside_wage_elasticity": e}}))
+        _, f_wage, *_ = rules.quit_layers(6, False, False, 1.0, 0.0, 1.44, False, False, 1.0, p, BANDS)
+        assert f_wage == 1.44**e
+        h0, f_wage, *_ = rules.quit_layers(6, False, False, 1.0, 0.0, 0.64, False, False, 1.0, p, BANDS)
+        assert f_wage == 1.0 and np.isclose(h0, rules.base_quit_hazard(6, BANDS) * 0.64**e)
