@@ -20,6 +20,8 @@ import hashlib
 import os
 from pathlib import Path
 
+import numpy as np
+
 NO_JIT = os.environ.get("LABORSIM_NO_JIT", "") not in ("", "0")
 
 
@@ -87,3 +89,13 @@ else:
     def kernel(fn):
         """Compile a loop over workers (called from Python)."""
         return numba.njit(cache=True, nogil=True, _nrt=False)(fn)
+
+
+@rule
+def ix(x):
+    """Index `x` (never negative) as unsigned: compiled code then skips the check for
+    a negative index (Python's wraparound) that it makes on every access with a
+    signed one (measured: the month's stock count 6.2 -> 2.3 ms at 1M workers).
+    Cast only where the value indexes: unsigned and signed integers mixed in
+    arithmetic give floats."""
+    return np.uint64(x)

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import numpy as np
 import pandas as pd
 
-from .jit import kernel, rule
+from .jit import ix, kernel, rule
 from .reasons import EVENTS, REASONS
 from .states import FESTIVAL, JOB, PLACE_LABELS
 
@@ -172,9 +172,9 @@ def tally_row(T, i, stable_min_months, stocks, stable, sign):
     """Count worker i (sign +1) or take it out of the count (-1): by place and group
     (county x 2 + poor), and among the stably employed: holding a Ningbo job (at
     work or home for the festival) for at least `stable_min_months` months of the spell."""
-    g = T[i].county * 2 + T[i].poor
+    g = ix(T[i].county * 2 + T[i].poor)
     p = T[i].place
-    stocks[p, g] += sign
+    stocks[ix(p), g] += sign
     held = (p == JOB) | ((p == FESTIVAL) & (T[i].festival_from == JOB))  # branch-free: places are mixed
     stable[g] += sign * (held & (T[i].spell_months >= stable_min_months))
 
