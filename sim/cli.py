@@ -404,7 +404,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--by",
         choices=BREAKDOWNS,
-        help="draw the retention figures by this breakdown (default: all, poor, unsupported)",
+        help="also draw the retention figures by this breakdown (retention_ningbo_by_<breakdown>.png, ...)",
     )
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.add_argument("--replicates", type=opt.count, default=1, help="replicates on seeds derived from the master seed")

@@ -213,17 +213,18 @@ def all_figures(
     by: str | None = None,
 ) -> dict[str, object]:
     """Every standard figure of a run, by file stem; with `by` (a breakdown of
-    `sim.metrics.breakdowns.BREAKDOWNS`) the retention figures draw one line per
-    value of that breakdown instead of the standard groups."""
-
-    def retention(measure):
-        if by:
-            return retention_by_figure(tables["retention_by"], by, measure, people_per_agent, lang)
-        return retention_figure(tables["retention"], measure, people_per_agent=people_per_agent, lang=lang)
-
-    return {
-        "retention_ningbo": retention("ningbo"),
-        "retention_first_job": retention("first_job"),
+    `sim.metrics.breakdowns.BREAKDOWNS`) also the retention figures with one line per
+    value of that breakdown (`retention_ningbo_by_<by>`, `retention_first_job_by_<by>`),
+    so the standard figures keep their names and content."""
+    figs = {
+        f"retention_{m}": retention_figure(tables["retention"], m, people_per_agent=people_per_agent, lang=lang)
+        for m in ("ningbo", "first_job")
+    }
+    if by:
+        for measure in ("ningbo", "first_job"):
+            fig = retention_by_figure(tables["retention_by"], by, measure, people_per_agent, lang)
+            figs[f"retention_{measure}_by_{by}"] = fig
+    return figs | {
         "flows": flows_figure(tables["monthly"], lang),
         "stocks": stocks_figure(tables["monthly"], lang),
         "budget_cumulative": budget_figure(tables["budget"], months, scenario, lang),

@@ -239,8 +239,17 @@ def test_run_by_district_draws_one_line_per_district(base):
 
     res = base[0]
     figs = all_figures(res.tables, res.months, 250, by="district")
-    labels = [t.get_text().split(" (")[0] for t in figs["retention_ningbo"].axes[0].get_legend().get_texts()]
+
+    def legend(fig):
+        return [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+
+    labels = [x.split(" (")[0] for x in legend(figs["retention_ningbo_by_district"])]
     assert set(labels) <= set(res.scenario.places.districts) and len(labels) >= 4
+    assert "retention_first_job_by_district" in figs
+    plain = all_figures(res.tables, res.months, 250)
+    assert legend(figs["retention_ningbo"]) == legend(plain["retention_ningbo"])  # the standard figure stays itself
+    for f in plain.values():
+        close(f)
     for f in figs.values():
         close(f)
 
@@ -252,7 +261,7 @@ def test_breakdown_figure_speaks_chinese(base):
     from sim.reasons import REASONS
 
     res = base[0]
-    fig = all_figures(res.tables, res.months, 250, by="gender", lang="zh")["retention_ningbo"]
+    fig = all_figures(res.tables, res.months, 250, by="gender", lang="zh")["retention_ningbo_by_gender"]
     labels = [t.get_text().split(" (")[0] for t in fig.axes[0].get_legend().get_texts()]
     assert set(labels) == {"女", "男"} and "性别" in fig.axes[0].get_title()
     close(fig)
