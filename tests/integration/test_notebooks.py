@@ -55,3 +55,19 @@ def test_notebook_runs_and_shows_its_figures(path, tmp_path, monkeypatch):
         if PLOTS.search(cell.source):
             kinds = [o.get("data", {}).keys() for o in cell.outputs]
             assert any("image/png" in k for k in kinds), f"{path.name} code cell {i} plots but shows no image"
+
+
+def test_nbconvert_makes_a_handout_with_the_figures(tmp_path):
+    """`jupyter nbconvert --execute --to html` (the notebooks extra) gives a page that shows
+    the quickstart's figures, as a teacher would hand it out."""
+    import os
+    import subprocess
+    import sys
+
+    jupyter = Path(sys.executable).with_name("jupyter")
+    cmd = [str(jupyter), "nbconvert", "--execute", "--to", "html", "--output-dir", str(tmp_path), str(NOTEBOOKS[0])]
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # the kernel's inline backend, as in Jupyter
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=tmp_path, env=env)
+    assert out.returncode == 0, out.stderr[-2000:]
+    html = (tmp_path / f"{NOTEBOOKS[0].stem}.html").read_text(encoding="utf-8")
+    assert html.count('src="data:image/png;base64,') >= 2
