@@ -103,6 +103,8 @@ def cmd_run(args) -> int:
     sc = load_scenario(args.scenario, _overrides(args))
     _preflight().run(args, sc)
     engine = choose_engine(sc, args.engine)
+    for line in late_changes(sc):
+        print(f"note: {line}", file=sys.stderr)
     if not args.quiet and not compiled_before(engine):
         note = f"compiling the model's rules for the {engine} engine (first run after installing or changing"
         print(note + " the code; about 15-20 s, then cached): the first month waits for it", file=sys.stderr)
@@ -114,6 +116,19 @@ def cmd_run(args) -> int:
     print(summary_text(res))
     print(f"results: {folder}")
     return 0
+
+
+def late_changes(sc) -> list[str]:
+    """One line per dated change that falls after the run's last month (valid for a
+    longer run, so not an error, but a shortened run never applies it)."""
+    from .calendar import key_label, month_key
+
+    last = key_label(month_key(sc.calendar.start) + sc.calendar.months - 1)
+    return [
+        f"changes.{i} ({ch.month}) falls after the run's last month ({last}) and is not applied"
+        for i, ch in enumerate(sc.changes)
+        if month_key(ch.month) > month_key(last)
+    ]
 
 
 def cmd_validate(args) -> int:

@@ -85,3 +85,13 @@ def test_first_run_after_a_change_says_it_is_compiling(tmp_path, capsys, monkeyp
     assert "compiling the model's rules for the agents engine" in capsys.readouterr().err
     assert main(argv) == 0
     assert "compiling" not in capsys.readouterr().err
+
+
+def test_a_change_after_the_last_month_is_noted_not_silently_dropped(tmp_path, capsys):
+    """A dated change the run never reaches (the run was shortened) gets one line on stderr."""
+    argv = ["run", "baseline_2020_pairing_ends", "--people-per-agent", "400", "--no-figures", "--out", str(tmp_path)]
+    assert main([*argv, "--months", "6"]) == 0
+    err = capsys.readouterr().err
+    assert "changes.0 (2021-01) falls after the run's last month (2020-06) and is not applied" in err
+    assert main([*argv, "--months", "13"]) == 0
+    assert "falls after" not in capsys.readouterr().err
