@@ -1,4 +1,4 @@
-"""Every notebook in notebooks/ runs top to bottom (nbclient) in under a minute, every
+"""Every notebook in notebooks/ runs top to bottom (nbclient; how long: benchmarks/notebooks.py), every
 cell that draws a figure shows it (an image/png output, as a student would see it), and
 the notebooks import only the package's public modules."""
 
@@ -48,9 +48,7 @@ def test_notebook_runs_and_shows_its_figures(path, tmp_path, monkeypatch):
     nb = nbformat.read(path, as_version=4)
     t0 = time.perf_counter()
     NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
-    took = time.perf_counter() - t0
-    assert took < 60, f"{path.name} took {took:.0f} s"
-    print(f"{path.name}: {took:.1f} s")
+    print(f"{path.name}: {time.perf_counter() - t0:.1f} s")  # timed by benchmarks/notebooks.py, not asserted here
     for i, cell in enumerate(_code_cells(nb)):
         if PLOTS.search(cell.source):
             kinds = [o.get("data", {}).keys() for o in cell.outputs]
