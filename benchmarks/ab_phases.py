@@ -26,9 +26,7 @@ from ab_step import child as ab_child  # noqa: E402
 PHASES = ("open_month", "calendar_phase", "policy_phase", "employer_phase", "broker_phase", "decide_phase",
           "match_phase", "record_phase")  # fmt: skip
 
-CHILD = (
-    CHILD_SETUP
-    + r"""
+CHILD = CHILD_SETUP + r"""
 phases = sys.argv[4].split(",")
 cpu = {p: 0.0 for p in phases + ["datacollector"]}
 wall = {p: 0.0 for p in cpu}
@@ -53,7 +51,6 @@ out["cpu"] = {p: v / k * 1e3 for p, v in cpu.items()}
 out["wall"] = {p: v / k * 1e3 for p, v in wall.items()}
 print(json.dumps(out))
 """
-)
 
 
 def child(path: Path, n: int, months: int) -> dict:

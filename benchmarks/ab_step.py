@@ -41,16 +41,13 @@ m = build_model(sc, 1, "arrays")
 m.step()
 """
 
-CHILD = (
-    CHILD_SETUP
-    + r"""
+CHILD = CHILD_SETUP + r"""
 c0, w0 = time.process_time(), time.perf_counter()
 m.run()
 cpu, wall = time.process_time() - c0, time.perf_counter() - w0
 steps = m.n_workers * (months - 1)
 print(json.dumps({"n": m.n_workers, "cpu_ns": cpu / steps * 1e9, "wall_ns": wall / steps * 1e9}))
 """
-)
 
 
 def tree(rev: str) -> Path:
