@@ -62,11 +62,54 @@ def mark_compiled(engine: str) -> None:
         m.touch()
 
 
+class _Row:
+    """One row of a typed table with the attribute access compiled code has
+    (`T[i].place`); plain numpy rows have none (LABORSIM_NO_JIT only)."""
+
+    __slots__ = ("_a", "_i")
+
+    def __init__(self, a: np.ndarray, i) -> None:
+        object.__setattr__(self, "_a", a)
+        object.__setattr__(self, "_i", i)
+
+    def __getattr__(self, name: str):
+        return self._a[name][self._i]
+
+    def __setattr__(self, name: str, value) -> None:
+        self._a[name][self._i] = value
+
+
+class _Rows:
+    """A typed table whose rows are `_Row`s (LABORSIM_NO_JIT only)."""
+
+    __slots__ = ("_a",)
+
+    def __init__(self, a: np.ndarray) -> None:
+        self._a = a
+
+    def __getitem__(self, i) -> _Row:
+        return _Row(self._a, i)
+
+    def __len__(self) -> int:
+        return len(self._a)
+
+
+def _plain(fn):
+    """`fn` as plain Python, its typed-table arguments seen through `_Rows`."""
+
+    def run(*args):
+        with np.errstate(over="ignore"):  # the draws' hashing wraps around on purpose, as compiled
+            return fn(*(_Rows(a) if isinstance(a, np.ndarray) and a.dtype.names else a for a in args))
+
+    run.__name__, run.__doc__, run.__wrapped__ = fn.__name__, fn.__doc__, fn
+    return run
+
+
 if NO_JIT:
 
     def rule(fn):
         """Plain Python (LABORSIM_NO_JIT is set)."""
-        return fn
+        return _plain(fn)
 
     kernel = rule
 
