@@ -36,7 +36,19 @@ CODES = {
     "age_band": (10, 2),  # 0: 16-24, 1: 25-34, 2: 35-44, 3: 45+
     "education": (12, 2),  # 0: primary or less, 1: junior middle, 2: senior or more
 }
-AGE_SHIFT = CODES["age_band"][0]
+AGE_SHIFT, AGE_MASK = CODES["age_band"][0], (1 << CODES["age_band"][1]) - 1
+
+
+def _check_layout() -> None:
+    """FLAGS and CODES each take their own bits of the 16-bit `flags` field (an
+    attribute added to FLAGS must not run into the codes above it)."""
+    taken = [(k, 1) for k in range(len(FLAGS))] + list(CODES.values())
+    bits = [b for first, n in taken for b in range(first, first + n)]
+    if len(bits) != len(set(bits)) or max(bits) > 15:
+        raise ValueError(f"sim.table: FLAGS and CODES overlap or pass bit 15: {sorted(bits)}")
+
+
+_check_layout()
 
 WORKER_DTYPE = np.dtype(
     [
@@ -81,7 +93,7 @@ def set_flag(T, i, bit, on):
 @rule
 def age_band(T, i):
     """Worker i's age band (CODES["age_band"])."""
-    return (T[i].flags >> AGE_SHIFT) & 3
+    return (T[i].flags >> AGE_SHIFT) & AGE_MASK
 
 
 def _packed(name: str) -> tuple[int, int] | None:
@@ -121,6 +133,8 @@ def set_column(table: np.ndarray, idx, name: str, values) -> None:
         table[name][idx] = values
         return
     shift, bits = where
+    if bits > 1 and np.any(np.asarray(values) >= 1 << bits) | np.any(np.asarray(values) < 0):
+        raise ValueError(f"{name}: a code from 0 to {(1 << bits) - 1} (it has {bits} bits of `flags`)")
     mask = ((1 << bits) - 1) << shift
     f = table["flags"]
     v = (np.asarray(values).astype(np.uint16) & np.uint16((1 << bits) - 1)) << np.uint16(shift)

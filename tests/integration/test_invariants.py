@@ -41,6 +41,7 @@ def check_month(m) -> None:
     # love jobs only for registered-poor workers, in a job; spells open exactly for workers in Ningbo
     love = column(t, "love_job")
     assert np.all(t["poor"][love]) and np.all(has[love])
+    assert np.all(has[column(t, "leader")]), "a team leader without a job (the leaders' count relies on it)"
     in_ningbo = (places == JOB) | (places == SEEKING) | ((places == FESTIVAL) & (t["festival_from"] == JOB))
     assert np.all(in_ningbo[t["spell"] >= 0])
     # ledger total equals the sum of its entries; caps never exceeded

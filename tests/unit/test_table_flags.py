@@ -4,6 +4,7 @@ other column, and the compiled rules (`flag`, `set_flag`, `age_band`) read and
 write the same bits as the numpy helpers."""
 
 import numpy as np
+import pytest
 
 from sim.jit import kernel
 from sim.table import (
@@ -67,6 +68,32 @@ def test_each_flag_is_its_own_bit_and_the_row_is_40_bytes():
     np.testing.assert_array_equal(t["tenure"], np.arange(50))  # other columns untouched
 
 
+def test_compiled_set_flag_changes_only_its_bit():
+    """Each bit set or cleared by the compiled rule leaves every other attribute and code as it was."""
+    rng = np.random.default_rng(2)
+    t = np.zeros(8, WORKER_DTYPE)
+    for name in FLAGS:
+        set_column(t, slice(None), name, rng.random(8) < 0.5)
+    for name, (_, bits) in CODES.items():
+        set_column(t, slice(None), name, rng.integers(0, 1 << bits, 8))
+    got = np.zeros(1, np.bool_)
+    for bit in range(len(FLAGS)):
+        for on in (True, False):
+            before = {n: column(t, n).copy() for n in (*FLAGS, *CODES)}
+            _toggle(t, 5, bit, on, got)
+            assert got[0] == on and column(t, FLAGS[bit])[5] == on
+            for n, v in before.items():
+                if n != FLAGS[bit]:
+                    np.testing.assert_array_equal(column(t, n), v, err_msg=f"{n} after setting {FLAGS[bit]}")
+
+
+def test_codes_out_of_range_are_refused():
+    t = np.zeros(3, WORKER_DTYPE)
+    with pytest.raises(ValueError, match="age_band"):
+        set_column(t, [1], "age_band", 4)
+    assert column(t, "age_band").tolist() == [0, 0, 0]
+
+
 def test_compiled_rules_share_the_bits():
     t = np.zeros(4, WORKER_DTYPE)
     set_column(t, [2], "leader", True)
@@ -90,3 +117,5 @@ def test_policy_view_reads_yes_no_attributes_like_any_column():
     np.testing.assert_array_equal(w["trained"], [True, True, False])
     np.testing.assert_array_equal(w["female"], [True, False, False])
     np.testing.assert_array_equal(w.at(np.array([0, 2]), ("female", "skill"))["female"], [True, False])
+    set_column(t, [4, 0], "age_band", [3, 1])
+    np.testing.assert_array_equal(w["age_band"], [3, 0, 1])  # a code kept in the bits, as any column
