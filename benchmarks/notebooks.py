@@ -13,6 +13,7 @@ import argparse
 import os
 import platform
 import statistics
+import tempfile
 import time
 from pathlib import Path
 
@@ -35,9 +36,12 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     a = ap.parse_args()
     print(f"{platform.platform()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
-    where = Path(os.environ.get("TMPDIR", "/tmp"))
+    os.environ.pop("MPLBACKEND", None)  # the kernel's inline backend, as in Jupyter (and the test)
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
-        xs = [run_once(path, where) for _ in range(a.repeat)]
+        xs = []
+        for _ in range(a.repeat):
+            with tempfile.TemporaryDirectory() as where:  # a fresh folder per run: nothing piles up
+                xs.append(run_once(path, Path(where)))
         print(f"{path.name}: {statistics.median(xs):.1f} s ({min(xs):.1f}-{max(xs):.1f}), {a.repeat} runs")
 
 

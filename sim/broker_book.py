@@ -27,7 +27,9 @@ BROKER_DTYPE = np.dtype(
 
 
 class BrokerBook:
-    """Every broker's row (`rows`: the first `n` of a store that doubles when full)."""
+    """Every broker's row (`rows`: the first `n` of a store that doubles when full).
+    A broker is added by making its agent (`sim.agents.Broker`), so `n` is also the
+    number of broker agents; arrays per broker are sized by `n`."""
 
     def __init__(self) -> None:
         self._store = np.zeros(16, BROKER_DTYPE)

@@ -120,14 +120,15 @@ def cmd_run(args) -> int:
 
 def late_changes(sc) -> list[str]:
     """One line per dated change that falls after the run's last month (valid for a
-    longer run, so not an error, but a shortened run never applies it)."""
+    longer run, so not an error, but a shortened run never applies it); `laborsim run`
+    prints them."""
     from .calendar import key_label, month_key
 
-    last = key_label(month_key(sc.calendar.start) + sc.calendar.months - 1)
+    last = month_key(sc.calendar.start) + sc.calendar.months - 1
     return [
-        f"changes.{i} ({ch.month}) falls after the run's last month ({last}) and is not applied"
+        f"changes.{i} ({ch.month}) falls after the run's last month ({key_label(last)}) and is not applied"
         for i, ch in enumerate(sc.changes)
-        if month_key(ch.month) > month_key(last)
+        if month_key(ch.month) > last
     ]
 
 

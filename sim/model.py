@@ -452,7 +452,7 @@ class LaborModel(mesa.Model):
     def count_arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """Zeroed (counties, firms) bool and (brokers,) int64 arrays for `leaders_and_recruits`."""
         leaders = np.zeros((len(self.world.county_names), len(self.world.firms.slots)), np.bool_)
-        return leaders, np.zeros(len(self.brokers), np.int64)
+        return leaders, np.zeros(self.broker_book.n, np.int64)
 
     def leaders_and_recruits(self) -> tuple[np.ndarray, np.ndarray]:
         """(counties, firms) bool: the firm has a team leader from the county (their
@@ -480,7 +480,7 @@ class LaborModel(mesa.Model):
             if offer is None:
                 continue
             self._promote(m, offer)
-            nb = len(self.brokers)
+            nb = self.broker_book.n
             u_cap = self.streams.monthly(f"broker_cap:{p.name}", step, max(nb, 1))[:nb]
             cap = offer.capacity_people * m.job_chance / self.scale
             b_county = self.broker_book.rows["county"]
@@ -557,7 +557,7 @@ class LaborModel(mesa.Model):
         """Each active broker hears how their recruits did last month: agents in
         a Ningbo job, and recruits who left Ningbo within early_failure_months of
         arriving (`BrokerBook.hear_news`)."""
-        nb = len(self.brokers)
+        nb = self.broker_book.n
         if nb == 0:
             return
         retained = self._retained  # counted with the team leaders (`employer_phase`)
@@ -691,23 +691,20 @@ class LaborModel(mesa.Model):
         self.apply_effects(idx, effects)
 
     # ---- 6. matching (shared pieces) ----------------------------------------------------
-    def match_weights(self, skill, county, organized, vac: np.ndarray, leaders: np.ndarray | None = None) -> np.ndarray:
+    def match_weights(self, skill, county, organized, vac: np.ndarray) -> np.ndarray:
         """Unnormalized choice weights over firms (design.md step 6).
 
         For one seeker pass scalars (result: one weight per firm); for many pass
         columns shaped (n, 1) and `vac` shaped (n, firms). `organized` is true for
         organized-transport and broker recruits. Weight = open jobs x exp(score),
         score = `match_score` + leader_pull where a team leader from the seeker's
-        county works (`leaders`: the team leaders' firms by county, default this
-        month's `leader_firms`); weight 0 where the firm does not hire the seeker
-        (`match_score`). Firms prefer program recruits: organized and broker
-        recruits are matched first (`seekers_in_order`).
+        county works (this month's `leader_firms`); weight 0 where the firm does not
+        hire the seeker (`match_score`, `choice_weights`). Firms prefer program
+        recruits: organized and broker recruits are matched first (`seekers_in_order`).
         """
-        leaders = self.leader_firms if leaders is None else leaders
         score, hires = self.match_score(skill, county, organized)
-        rows = leaders[np.asarray(county).reshape(-1)]
-        score = score + self.b.matching.leader_pull * rows.reshape(np.shape(county)[:-1] + (-1,))
-        return vac * np.exp(score) * hires
+        rows = self.leader_firms[np.asarray(county).reshape(-1)].reshape(np.shape(county)[:-1] + (-1,))
+        return choice_weights(score, self.b.matching.leader_pull * rows, hires, vac)
 
     def match_score(self, skill, county, organized) -> tuple[np.ndarray, np.ndarray]:
         """A seeker's score of each firm before the team leaders' pull, and whether
@@ -781,4 +778,9 @@ class LaborModel(mesa.Model):
         self.market_log.close_month(m.info.label, self._capacity, self.firm_counts, love, self.world.firms.wage)
 
 
-__all__ = ["LaborModel", "Month"]
+def choice_weights(score, pull, hires, vac=1.0) -> np.ndarray:
+    """Open jobs `vac` x exp(score + the team leaders' `pull`), 0 where the firm does not hire."""
+    return vac * np.exp(score + pull) * hires
+
+
+__all__ = ["LaborModel", "Month", "choice_weights"]

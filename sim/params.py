@@ -45,12 +45,12 @@ from .schema.behavior import Behavior
     E_LEADER_WAGE,
     E_TENURE_WAGE,
     E_TENURE_WAGE_CAP,
-    QH_PERSONAL,  # first of 16: the personal quit multiplier by traits (`personal_mults`)
+    QH_PERSONAL,  # first of N_PERSONAL: the personal quit multiplier by traits (`personal_mults`)
 ) = range(36)
-N_PARAMS = QH_PERSONAL + 16
-
 # Bits of the index into the personal quit multipliers (`personal_mults`)
 PM_YOUNG, PM_FEMALE, PM_FIRST_TIME, PM_LEADER = 1, 2, 4, 8
+N_PERSONAL = 16  # every combination of the four traits
+N_PARAMS = QH_PERSONAL + N_PERSONAL
 
 
 def pack_behavior(b: Behavior) -> np.ndarray:
@@ -93,7 +93,7 @@ def pack_behavior(b: Behavior) -> np.ndarray:
     p[E_LEADER_WAGE] = e.team_leader_wage
     p[E_TENURE_WAGE] = e.tenure_wage_growth_year
     p[E_TENURE_WAGE_CAP] = e.tenure_wage_cap_months
-    p[QH_PERSONAL : QH_PERSONAL + 16] = personal_mults(p)
+    p[QH_PERSONAL : QH_PERSONAL + N_PERSONAL] = personal_mults(p)
     return p
 
 
@@ -102,10 +102,10 @@ def personal_mults(p: np.ndarray) -> list[float]:
     young | female | first trip away | team leader (PM_* bits): the product of
     the multipliers of the traits the worker has, taken in that order from 1.0
     (so a table lookup gives the same number as multiplying per worker)."""
+    traits = ((PM_YOUNG, QH_YOUNG), (PM_FEMALE, QH_FEMALE), (PM_FIRST_TIME, QH_FIRST_TIME), (PM_LEADER, QH_LEADER))
     out = []
-    for k in range(16):
+    for k in range(N_PERSONAL):
         m = 1.0
-        traits = ((PM_YOUNG, QH_YOUNG), (PM_FEMALE, QH_FEMALE), (PM_FIRST_TIME, QH_FIRST_TIME), (PM_LEADER, QH_LEADER))
         for bit, i in traits:
             if k & bit:
                 m *= float(p[i])

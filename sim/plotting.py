@@ -216,14 +216,11 @@ def all_figures(
     `sim.metrics.breakdowns.BREAKDOWNS`) also the retention figures with one line per
     value of that breakdown (`retention_ningbo_by_<by>`, `retention_first_job_by_<by>`),
     so the standard figures keep their names and content."""
-    figs = {
-        f"retention_{m}": retention_figure(tables["retention"], m, people_per_agent=people_per_agent, lang=lang)
-        for m in ("ningbo", "first_job")
-    }
-    if by:
-        for measure in ("ningbo", "first_job"):
-            fig = retention_by_figure(tables["retention_by"], by, measure, people_per_agent, lang)
-            figs[f"retention_{measure}_by_{by}"] = fig
+    figs = {}
+    for m in ("ningbo", "first_job"):
+        figs[f"retention_{m}"] = retention_figure(tables["retention"], m, people_per_agent=people_per_agent, lang=lang)
+        if by:
+            figs[f"retention_{m}_by_{by}"] = retention_by_figure(tables["retention_by"], by, m, people_per_agent, lang)
     return figs | {
         "flows": flows_figure(tables["monthly"], lang),
         "stocks": stocks_figure(tables["monthly"], lang),

@@ -12,7 +12,7 @@ import ctypes
 
 import numpy as np
 
-from ..model import LaborModel, Month
+from ..model import LaborModel, Month, choice_weights
 from ..table import column
 from ..transitions import N_OUT
 from .array_kernels import calendar_lists, decide_rows, match_rounds, rows_by_leaders
@@ -143,8 +143,8 @@ class ArraysModel(LaborModel):
         new = groups[~have[groups]]
         if len(new):
             score, hires = self.match_score(*_group_columns(new))
-            for lead in (0, 1):  # the same numbers as match_weights with no team leader / one at every firm
-                w = 1.0 * np.exp(score + self.b.matching.leader_pull * float(lead)) * hires
+            for lead in (0, 1):  # as match_weights with no team leader / one at every firm
+                w = choice_weights(score, self.b.matching.leader_pull * float(lead), hires)
                 rows[lead, new] = np.broadcast_to(w, (len(new), n_firms))
             have[new] = True
         out = np.empty((len(groups), n_firms))

@@ -33,3 +33,16 @@ def test_news_moves_reach_within_bounds_and_only_active_brokers_hear_it():
     assert r["active"][0] and r["active"][1]  # p_leave_month = 0: nobody else leaves
     assert r["reach"][3] == 1.0 and r["retained_months"][3] == 0 and r["failures"][3] == 0  # left: hears nothing
     assert list(r["retained_months"][:3]) == [5, 100, 0] and list(r["failures"][:3]) == [0, 0, 3]
+
+
+def test_first_arrival_from_finds_the_recent_spells_as_searchsorted_does():
+    from sim.counts import first_arrival_from
+    from sim.spells import SPELL_DTYPE
+
+    rng = np.random.default_rng(3)
+    for n in (0, 1, 2, 7, 50):
+        s = np.zeros(n + 5, SPELL_DTYPE)  # rows past n are junk the search must not read
+        s["arrival_step"][:n] = np.sort(rng.integers(0, 6, n))
+        s["arrival_step"][n:] = -1
+        for step in range(-1, 8):
+            assert first_arrival_from(s, n, step) == np.searchsorted(s["arrival_step"][:n], step), (n, step)
