@@ -25,6 +25,7 @@ from . import rules
 from .agents import Broker, Employer
 from .calendar import Calendar, MonthInfo
 from .counts import early_failures, leaders_and_recruits
+from .heap import release_free_memory
 from .ledger import Ledger
 from .market import MarketLog, firm_wages, job_path, prd_wage, years_since_start
 from .params import pack_behavior, pack_month, tenure_bands
@@ -129,7 +130,10 @@ class LaborModel(mesa.Model):
         self.t = 0
         self.labels = [self.calendar.info(s).label for s in range(scenario.calendar.months)]
         self.P, self.bands = pack_behavior(self.b), tenure_bands(self.b)
-        self.table = new_table(initial_workers(scenario, self.world, self.streams))  # its columns freed at once
+        cols = initial_workers(scenario, self.world, self.streams)
+        release_free_memory()  # the draws' temporaries leave before the table is made beside the columns
+        self.table = new_table(cols)
+        del cols  # freed at once
         self.n_workers = len(self.table)
         self._out = np.zeros((N_OUT, self.queue_capacity()), np.int32)  # travel queue, open quits (sim.transitions)
         self._nout = np.zeros(N_OUT, np.int64)
