@@ -387,7 +387,7 @@ class LaborModel(mesa.Model):
         gather_view(self.table, idx, firm_in, given, f.district, f.wage, f.market, *cols.values())
         if prior is not None:
             cols["prior_spells"] = prior
-        return WorkerView(self.table, {"idx": idx, **cols}, self.spells.rows["arrival_step"])
+        return WorkerView(self.table, {"idx": idx, **cols}, self.spells)
 
     def apply_effects(self, idx: np.ndarray, effects: list[Effects]) -> tuple[dict, np.ndarray]:
         """Apply the policies' effects on workers `idx`: this month's quit-hazard
