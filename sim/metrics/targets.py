@@ -160,14 +160,28 @@ def forked_twin(model, months: int):
     nothing yet depends on the lockdown): a copy whose scenario, calendar, month labels
     and jobs path are the twin's (`no_lockdown_twin`, `months` months). Run it with
     `.run()`; its results equal a twin built and run from the first month
-    (tests/integration/test_twin_fork.py)."""
-    twin = copy.deepcopy(model)
+    (tests/integration/test_twin_fork.py). The twin keeps no Mesa data collector (its
+    reporters only read the model; the twin's monthly table is all that is used)."""
+    memo = {id(model.datacollector): _NoCollector()}
+    workers = getattr(model, "workers", None)  # agents engine: the Worker agents, made afresh
+    shells = [object.__new__(type(w)) for w in workers] if workers else []
+    memo |= {id(w): s for w, s in zip(workers or (), shells, strict=True)}
+    twin = copy.deepcopy(model, memo)
+    for w, s in zip(workers or (), shells, strict=True):
+        s.__dict__ = w.__dict__ | {"model": twin}  # a Worker holds its row number and Mesa's id and position
     twin.sc = no_lockdown_twin(model.sc, months)
     twin.calendar.months = months  # one calendar object, shared with the policies
     twin.calendar.lockdown = {}
     twin.labels = twin.labels[:months]
     twin.jobs_path = twin.jobs_path[:months]
     return twin
+
+
+class _NoCollector:
+    """Stands in for a forked twin's Mesa `DataCollector`: collects nothing."""
+
+    def collect(self, model) -> None:
+        pass
 
 
 def twin_metrics(model, monthly, targets: list[dict], twin_monthly=None) -> dict[str, float]:
