@@ -162,19 +162,65 @@ def forked_twin(model, months: int):
     `.run()`; its results equal a twin built and run from the first month
     (tests/integration/test_twin_fork.py). The twin keeps no Mesa data collector (its
     reporters only read the model; the twin's monthly table is all that is used)."""
-    memo = {id(model.datacollector): _NoCollector()}
-    workers = getattr(model, "workers", None)  # agents engine: the Worker agents, made afresh
-    shells = [object.__new__(type(w)) for w in workers] if workers else []
-    memo |= {id(w): s for w, s in zip(workers or (), shells, strict=True)}
+    memo: dict = {id(model.datacollector): _NoCollector()}
+    _share_scenario(model.sc, memo)
+    finish = _fresh_agents(model, memo)
     twin = copy.deepcopy(model, memo)
-    for w, s in zip(workers or (), shells, strict=True):
-        s.__dict__ = w.__dict__ | {"model": twin}  # a Worker holds its row number and Mesa's id and position
+    finish(twin)
     twin.sc = no_lockdown_twin(model.sc, months)
     twin.calendar.months = months  # one calendar object, shared with the policies
     twin.calendar.lockdown = {}
     twin.labels = twin.labels[:months]
     twin.jobs_path = twin.jobs_path[:months]
     return twin
+
+
+_PLAIN = (int, float, bool, str, type(None))
+
+
+def _fresh_agents(model, memo: dict):
+    """Enter in `memo` an empty new object for each Mesa agent of `model` and each of
+    its agent sets; returns `finish(twin)`, which fills them: an agent's attributes
+    are plain values (numbers, names), copied as they are, and its model is the twin;
+    a set holds the new agents in the same order (Mesa's shuffles follow it) and the
+    twin's random generator. Much faster than `deepcopy` walking every agent."""
+    agents = list(model.agents)
+    shells = [object.__new__(type(a)) for a in agents]
+    memo |= {id(a): s for a, s in zip(agents, shells, strict=True)}
+    sets = [st for st in (model.agents, *model.agents_by_type.values()) if set(vars(st)) == {"_agents", "random"}]
+    fresh = [object.__new__(type(st)) for st in sets]
+    memo |= {id(st): f for st, f in zip(sets, fresh, strict=True)}
+
+    def finish(twin) -> None:
+        plain = {*_PLAIN, type(model)}
+        for a, s in zip(agents, shells, strict=True):
+            d = dict(a.__dict__)
+            if not set(map(type, d.values())) <= plain:
+                d = {k: v if type(v) in _PLAIN else copy.deepcopy(v, memo) for k, v in d.items()}
+            d["model"] = twin
+            s.__dict__ = d
+        for st, f in zip(sets, fresh, strict=True):
+            f._agents = dict.fromkeys(memo[id(a)] for a in st._agents)
+            f.random = copy.deepcopy(st.random, memo)
+
+    return finish
+
+
+def _share_scenario(sc, memo: dict) -> None:
+    """Enter every scenario object under `sc` in `memo` as itself: they are immutable
+    (`sim.schema.base.Strict`), so a copy of the model shares them."""
+    from ..schema.base import Strict
+
+    todo = [sc]
+    while todo:
+        o = todo.pop()
+        if isinstance(o, Strict) and id(o) not in memo:
+            memo[id(o)] = o
+            todo.extend(o.__dict__.values())
+        elif isinstance(o, (tuple, list)):
+            todo.extend(o)
+        elif isinstance(o, dict):
+            todo.extend(o.values())
 
 
 class _NoCollector:
