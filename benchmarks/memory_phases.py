@@ -16,9 +16,27 @@ import tracemalloc
 from sim import load_scenario
 from sim.runner import build_model
 
-PHASES = ("open_month", "calendar_phase", "policy_phase", "employer_phase", "broker_phase", "decide_phase",
-          "match_phase", "record_phase", "visit_decide", "travel", "arrive", "_greet", "view", "hire", "flow",
-          "apply_effects", "_match_rounds", "seekers_in_order", "train_first_hires")
+PHASES = (
+    "open_month",
+    "calendar_phase",
+    "policy_phase",
+    "employer_phase",
+    "broker_phase",
+    "decide_phase",
+    "match_phase",
+    "record_phase",
+    "visit_decide",
+    "travel",
+    "arrive",
+    "_greet",
+    "view",
+    "hire",
+    "flow",
+    "apply_effects",
+    "_match_rounds",
+    "seekers_in_order",
+    "train_first_hires",
+)
 
 
 def main() -> None:
@@ -39,8 +57,10 @@ def main() -> None:
     m = build_model(sc, 1, "arrays")
     n = m.n_workers
     build_peak = tracemalloc.get_traced_memory()[1] - base
-    print(f"{n:,} workers; build peak {build_peak / n:.1f} B/worker, held after build "
-          f"{(tracemalloc.get_traced_memory()[0] - base) / n:.1f}")
+    print(
+        f"{n:,} workers; build peak {build_peak / n:.1f} B/worker, held after build "
+        f"{(tracemalloc.get_traced_memory()[0] - base) / n:.1f}"
+    )
     worst: dict[str, tuple[float, int, float]] = {}
     stack: list[list[float]] = []  # running peak of each phase entered and not yet left
 
@@ -71,8 +91,10 @@ def main() -> None:
         p, t, b = worst.get(name, (0, 0, 0))
         print(f"{name:<16} {p:>13.1f} {t:>5} {b:>11.1f}")
     held = (tracemalloc.get_traced_memory()[0] - base) / n
-    print(f"held at the end: {held:.1f} B/worker: table {m.table.nbytes / n:.1f}, spell log "
-          f"{m.spells.rows.nbytes / n:.1f} ({m.spells.n / n:.2f} spells per worker)")
+    print(
+        f"held at the end: {held:.1f} B/worker: table {m.table.nbytes / n:.1f}, spell log "
+        f"{m.spells.rows.nbytes / n:.1f} ({m.spells.n / n:.2f} spells per worker)"
+    )
     snap = tracemalloc.take_snapshot()
     for st in snap.statistics("lineno")[:30]:
         print(f"  {st.size / n:6.1f} B/worker  {st.traceback}")
