@@ -15,7 +15,7 @@ Printed: median and range over the repeats, the ratios, and the machine. Every
 measurement runs in a child process pinned to one core (taskset, when present) with
 BLAS/OpenMP threads 1.
 
-    .venv/bin/python benchmarks/overhead.py [--repeats 7]
+    .venv/bin/python benchmarks/overhead.py [--repeats 7]     # BENCH_CPU=1: pin to core 1 (default 0)
 """
 
 from __future__ import annotations
@@ -65,8 +65,11 @@ def child_env() -> dict:
     return {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
+CPU = os.environ.get("BENCH_CPU", "0")  # the core every child is pinned to
+
+
 def pinned(cmd: list[str]) -> list[str]:
-    return (["taskset", "-c", "0"] if shutil.which("taskset") else []) + cmd
+    return (["taskset", "-c", CPU] if shutil.which("taskset") else []) + cmd
 
 
 def warm_rows(repeats: int) -> list[dict]:

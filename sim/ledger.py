@@ -32,9 +32,11 @@ class Ledger:
         self._subsidy_step = np.zeros(0, np.int16)  # step of each worker's last subsidy payment
 
     def _grow(self, n: int) -> None:
-        """Room for worker indices below `n` (at least doubling, so growth is rare)."""
+        """Room for worker indices below `n`: by an eighth at least, so growth is rare
+        yet the room never used stays small (the arrays are filled, so every byte of
+        them is resident; doubling held up to twice the workers' worth at 1M workers)."""
         if n > len(self._ever):
-            pad = max(n, 2 * len(self._ever)) - len(self._ever)
+            pad = max(n, len(self._ever) + len(self._ever) // 8) - len(self._ever)
             self._ever = np.concatenate([self._ever, np.zeros(pad, bool)])
             self._subsidy_step = np.concatenate([self._subsidy_step, np.full(pad, -1, np.int16)])
             for k, a in self._last_by.items():

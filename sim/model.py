@@ -26,6 +26,7 @@ from .agents import Broker, Employer
 from .broker_book import BrokerBook
 from .calendar import Calendar, MonthInfo
 from .counts import early_failures, first_arrival_from, leaders_and_recruits
+from .heap import release_free_memory
 from .ledger import Ledger
 from .market import MarketLog, firm_wages, job_path, prd_wage, years_since_start
 from .params import pack_behavior, pack_month, tenure_bands
@@ -130,7 +131,10 @@ class LaborModel(mesa.Model):
         self.t = 0
         self.labels = [self.calendar.info(s).label for s in range(scenario.calendar.months)]
         self.P, self.bands = pack_behavior(self.b), tenure_bands(self.b)
-        self.table = new_table(initial_workers(scenario, self.world, self.streams))  # its columns freed at once
+        cols = initial_workers(scenario, self.world, self.streams)
+        release_free_memory()  # the draws' temporaries leave before the table is made beside the columns
+        self.table = new_table(cols)
+        del cols  # freed at once
         self.n_workers = len(self.table)
         self._out = np.zeros((N_OUT, self.queue_capacity()), np.int32)  # travel queue, open quits (sim.transitions)
         self._nout = np.zeros(N_OUT, np.int64)
@@ -385,7 +389,7 @@ class LaborModel(mesa.Model):
         gather_view(self.table, idx, firm_in, given, f.district, f.wage, f.market, *cols.values())
         if prior is not None:
             cols["prior_spells"] = prior
-        return WorkerView(self.table, {"idx": idx, **cols}, self.spells.rows["arrival_step"])
+        return WorkerView(self.table, {"idx": idx, **cols}, self.spells)
 
     def apply_effects(self, idx: np.ndarray, effects: list[Effects]) -> tuple[dict, np.ndarray]:
         """Apply the policies' effects on workers `idx`: this month's quit-hazard

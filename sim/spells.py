@@ -3,6 +3,8 @@ the run (arrival, first-job end, exit, group flags), never per-worker history.""
 
 from __future__ import annotations
 
+import mmap
+
 import numpy as np
 import pandas as pd
 
@@ -15,12 +17,17 @@ EXITS = ("open", "return_home", "other_region", "gave_up_search", "festival_stay
 SUPPORT_FLAGS = ("trained", "liaison", "subsidy", "love_job", "housed")
 
 
+# Columns in the smallest types that hold them (28 bytes a spell): steps fit int16 (a run
+# has at most 600 months, calendar.months), firm and broker ids need int32. The wider
+# columns come first so the row needs no padding but at its end.
 SPELL_DTYPE = np.dtype(
     [
-        ("arrival_step", np.int32),
-        ("hire_step", np.int32),  # first job's start (-1: none yet)
-        ("job_end_step", np.int32),  # first job's end (-1: running or none)
-        ("exit_step", np.int32),  # spell's end (-1: running)
+        ("broker_id", np.int32),  # broker who placed the worker (-1: none)
+        ("first_firm", np.int32),  # employer of the first job (-1: none yet)
+        ("arrival_step", np.int16),
+        ("hire_step", np.int16),  # first job's start (-1: none yet)
+        ("job_end_step", np.int16),  # first job's end (-1: running or none)
+        ("exit_step", np.int16),  # spell's end (-1: running)
         ("county", np.int8),
         ("poor", np.bool_),
         ("channel", np.int8),
@@ -28,40 +35,55 @@ SPELL_DTYPE = np.dtype(
         ("supported", np.uint8),  # bit i: SUPPORT_FLAGS[i]
         ("job_end_reason", np.uint8),  # sim.reasons code: why the first job ended (0: running or none)
         ("exit_cause", np.uint8),  # sim.reasons code: why the worker left Ningbo (0: still there)
-        ("broker_id", np.int32),  # broker who placed the worker (-1: none)
-        ("first_firm", np.int32),  # employer of the first job (-1: none yet)
         ("age_band", np.uint8),  # the worker's (sim.table)
         ("female", np.bool_),
     ],
     align=True,
 )
+STEP_COLUMNS = ("arrival_step", "hire_step", "job_end_step", "exit_step")  # int32 in the tidy table
 
 
 class SpellLog:
     """A growable table of spells (`rows`, typed); ids are row numbers. The
-    transition kernels close spells by writing their row directly."""
+    transition kernels close spells by writing their row directly.
+
+    The rows live in their own anonymous memory map, not in the C heap: growing
+    remaps them (the kernel moves the pages, nothing is copied, the new rows are
+    zeros), and the log never leaves a hole in the heap that the month's
+    temporaries cannot fill (a log grown inside the heap, by copying, left each
+    old copy behind as resident memory nothing used). Copies (pickle, deepcopy)
+    hold the rows in use."""
 
     def __init__(self, capacity: int = 1024) -> None:
         self.n = 0
-        self.rows = np.zeros(capacity, dtype=SPELL_DTYPE)
+        self._map = _anonymous(max(capacity, 1) * SPELL_DTYPE.itemsize)
+        self.rows = np.frombuffer(self._map, dtype=SPELL_DTYPE)
+
+    def __getstate__(self) -> dict:
+        return {"n": self.n, "capacity": len(self.rows), "rows": np.array(self.rows[: self.n])}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["capacity"])
+        self.n = state["n"]
+        self.rows[: self.n] = state["rows"]
 
     def _grow(self, need: int) -> None:
-        """Room for `need` more spells: grow by an eighth (or what is needed), in place.
-
-        `ndarray.resize` reallocates (a large table is remapped, not copied, and the
-        new rows are zeros), so growing needs no second copy of the log and the
-        capacity left unused is at most an eighth of it (doubling by copying held up
-        to three times the rows in use while it grew). Nothing keeps a view of `rows`
-        across a call that opens spells."""
+        """Room for `need` more spells: grow by an eighth (or what is needed), in place
+        (the capacity left unused is at most an eighth of the log). Nothing keeps a view
+        of `rows` across a call that opens spells; if something did, the log is copied
+        into a new map instead."""
         if self.n + need <= len(self.rows):
             return
-        cap = max(len(self.rows) + len(self.rows) // 8, self.n + need)
+        size = max(len(self.rows) + len(self.rows) // 8, self.n + need) * SPELL_DTYPE.itemsize
+        self.rows = None  # the map cannot be resized while an array looks at it
         try:
-            self.rows.resize(cap, refcheck=False)
-        except ValueError:  # rows that do not own their memory (e.g. unpickled from a buffer)
-            new = np.zeros(cap, dtype=SPELL_DTYPE)
-            new[: self.n] = self.rows[: self.n]
-            self.rows = new
+            self._map.resize(size)
+        except (BufferError, OSError, ValueError, SystemError):  # a view is held, or no mremap here
+            new = _anonymous(size)
+            old = np.frombuffer(self._map, dtype=SPELL_DTYPE)
+            np.frombuffer(new, dtype=SPELL_DTYPE)[: len(old)] = old
+            self._map = new
+        self.rows = np.frombuffer(self._map, dtype=SPELL_DTYPE)
 
     def open(self, step: int, county: np.ndarray, poor: np.ndarray, channel: np.ndarray, broker_id=None) -> np.ndarray:
         """Start spells for these arrivals; returns their ids."""
@@ -104,6 +126,7 @@ class SpellLog:
     def table(self, county_names: list[str], broker_bit: bool = True) -> pd.DataFrame:
         """Tidy table of spells with names instead of codes (built in one frame)."""
         c = {k: self.rows[k][: self.n] for k in SPELL_DTYPE.names}
+        c |= {k: c[k].astype(np.int32) for k in STEP_COLUMNS}  # the table's types do not follow the log's
 
         def named(codes, names):
             return pd.Categorical.from_codes(codes, names) if self.n else pd.Categorical([], categories=names)
@@ -135,3 +158,10 @@ class SpellLog:
 def _reasons(codes: np.ndarray) -> pd.Categorical:
     """Reason codes as names (`sim.reasons.REASONS`; "none" while running)."""
     return pd.Categorical.from_codes(codes.astype(np.int64), REASONS)
+
+
+def _anonymous(size: int) -> mmap.mmap:
+    """`size` bytes of zeroed private memory, mapped on their own (growable in place)."""
+    if hasattr(mmap, "MAP_PRIVATE"):
+        return mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE)  # shared anonymous memory could not grow
+    return mmap.mmap(-1, size)

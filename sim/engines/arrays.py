@@ -8,10 +8,9 @@ their own rows; matching runs in a few vectorized rounds (see `match_phase`).
 
 from __future__ import annotations
 
-import ctypes
-
 import numpy as np
 
+from ..heap import release_free_memory
 from ..model import LaborModel, Month, choice_weights
 from ..table import column
 from ..transitions import N_OUT
@@ -180,11 +179,3 @@ def _group_columns(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray
 def organized_or_broker(table: np.ndarray, idx: np.ndarray) -> np.ndarray:
     """Per worker of `idx`: came by organized transport or through a broker (this spell)."""
     return column(table, "organized", idx) | column(table, "broker", idx)
-
-
-def release_free_memory() -> None:
-    """Return freed C-heap memory to the system (glibc's malloc_trim; elsewhere nothing)."""
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass

@@ -34,15 +34,15 @@ def chain_table(
     how many are still there and how many left within 3 months, the fees paid for
     them and the fee per month retained (NaN with no month retained)."""
     nb = len(brokers)
-    sp = spells[spells["broker_id"] >= 0]
+    sp = spells[spells["broker_id"].to_numpy() >= 0]
     bid = sp["broker_id"].to_numpy(np.int64)
     arrival, exit_ = sp["arrival_step"].to_numpy(np.int64), sp["exit_step"].to_numpy(np.int64)
     months = np.where(exit_ >= 0, exit_, n_months) - arrival
-    out = brokers.copy()
 
     def per(weights=None):
         return np.bincount(bid, weights=weights, minlength=nb)[:nb] * scale
 
+    out = {c: brokers[c] for c in COLUMNS[:5]}  # one frame made at the end: pandas adds columns slowly
     out["recruits"] = per()
     out["poor_recruits"] = per(sp["poor"].to_numpy(float))
     out["months_retained"] = per(months.astype(float))
@@ -53,5 +53,6 @@ def chain_table(
     fees[:k] = paid_by_broker[:k]
     out["fees_yuan"] = fees
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["yuan_per_month_retained"] = np.where(out["months_retained"] > 0, fees / out["months_retained"], np.nan)
-    return out[COLUMNS]
+        kept = out["months_retained"]
+        out["yuan_per_month_retained"] = np.where(kept > 0, fees / kept, np.nan)
+    return pd.DataFrame(out, columns=COLUMNS, index=brokers.index)

@@ -114,12 +114,22 @@ class WorkerView(dict):
     broker_id, spell, ...) is gathered on first use (`w["skill"]`), so a new column
     needs no change here; so is `spell_start`, the step the Ningbo spell began.
     `table` is the worker table and `arrival` the spell log's arrival step by
-    spell, for a compiled loop that reads a few shown workers' rows."""
+    spell, for a compiled loop that reads a few shown workers' rows. Given the
+    spell log itself (`sim.spells.SpellLog`), the view reads its rows when asked
+    and holds no view of them, so the log can grow in place while a view lives."""
 
-    def __init__(self, table: np.ndarray, cols: dict, arrival: np.ndarray | None = None) -> None:
+    def __init__(self, table: np.ndarray, cols: dict, arrival=None) -> None:
         super().__init__(cols)
         self.table = table
-        self.arrival = np.zeros(0, np.int32) if arrival is None else arrival
+        self._arrival = arrival
+
+    @property
+    def arrival(self) -> np.ndarray:
+        """The spell log's arrival step by spell."""
+        a = self._arrival
+        if a is None:
+            return np.zeros(0, np.int32)
+        return a.rows["arrival_step"] if hasattr(a, "rows") else a
 
     def __missing__(self, name: str) -> np.ndarray:
         if name == "spell_start":

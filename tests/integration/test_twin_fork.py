@@ -5,6 +5,7 @@ same monthly table, so the same T6 metrics, in `sim.runner.run` and in `collect`
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from sim import load_scenario
 from sim.metrics.targets import fork_step, forked_twin, no_lockdown_twin, scoring_plan, twin_plan
@@ -21,9 +22,10 @@ def _scenario():
     return load_scenario("baseline_2020", {"population": {"people_per_agent": 40}, "calendar": {"months": 9}})
 
 
-def test_a_forked_twin_equals_a_twin_run_from_the_first_month():
+@pytest.mark.parametrize("engine", ["arrays", "agents"])
+def test_a_forked_twin_equals_a_twin_run_from_the_first_month(engine):
     sc = _scenario()
-    model = build_model(sc, 3, "arrays")
+    model = build_model(sc, 3, engine)
     months = twin_plan(model, scoring_plan(sc.scoring, model.labels)[1])[2]
     assert months == 7 and fork_step(model, months) == 1  # Jul 2020; the lockdown starts in Feb 2020
     model.step()
@@ -31,18 +33,19 @@ def test_a_forked_twin_equals_a_twin_run_from_the_first_month():
     twin.run()
     model.run()  # the run goes on with its lockdown, untouched by the twin
     names = model.world.county_names
-    rebuilt = build_model(no_lockdown_twin(sc, months), 3, "arrays")
+    rebuilt = build_model(no_lockdown_twin(sc, months), 3, engine)
     rebuilt.run()
     pd.testing.assert_frame_equal(twin.recorder.table(names), rebuilt.recorder.table(names))
-    alone = build_model(sc, 3, "arrays")
+    alone = build_model(sc, 3, engine)
     alone.run()
     pd.testing.assert_frame_equal(model.recorder.table(names), alone.recorder.table(names))
 
 
-def test_run_scores_t6_as_collect_does_without_the_fork():
+@pytest.mark.parametrize("engine", ["arrays", "agents"])
+def test_run_scores_t6_as_collect_does_without_the_fork(engine):
     sc = _scenario()
-    forked = run(sc, 3, "arrays").metrics
-    model = build_model(sc, 3, "arrays")
+    forked = run(sc, 3, engine).metrics
+    model = build_model(sc, 3, engine)
     model.run()
     plain = collect(model, 0.0).metrics
     assert all(forked[k] == plain[k] for k in T6), {k: (forked[k], plain[k]) for k in T6}
