@@ -73,7 +73,8 @@ def rss():
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * resource.getpagesize()
 n, months = int(sys.argv[1]), int(sys.argv[2])
-warm = build_model(load_scenario("baseline_2020", {"population": {"people_per_agent": 400}, "calendar": {"months": 3}}), 1, "arrays")
+small = {"population": {"people_per_agent": 400}, "calendar": {"months": 3}}
+warm = build_model(load_scenario("baseline_2020", small), 1, "arrays")
 warm.run()  # a small run of the benchmarked scenario loads the same compiled kernels
 sc = load_scenario("baseline_2020", {"population": {"people_per_agent": 344604 / n}, "calendar": {"months": months}})
 del warm
