@@ -36,7 +36,11 @@ QUICKSTART = [
     ),
     ("code", "res.tables['targets'][['id', 'metric', 'model', 'target', 'met']]"),
     ("code", "m = res.tables['monthly'].groupby('month')[['ningbo_job', 'arrivals_ningbo', 'return_home']].sum()\nm"),
-    ("code", "fig = plotting.retention_figure(res.tables['retention'])"),
+    (
+        "code",
+        "ppa = res.scenario.population.people_per_agent  # each agent stands for this many people\n"
+        "fig = plotting.retention_figure(res.tables['retention'], people_per_agent=ppa)",
+    ),
     ("code", "fig = plotting.flows_figure(res.tables['monthly'])"),
     ("code", "res.tables['budget'].groupby(['policy', 'payer'])['yuan'].sum().sort_values(ascending=False)"),
     (

@@ -73,10 +73,13 @@ def summary_text(res, lang: str | None = None) -> str:
     if len(t):
         lines.append(f"{'target':<5} {'metric':<42} {'model':>10} {'target':>12} {'tol':>10}  met")
         for r in t.itertuples():
+            held = f" ({msg('cli.held_out', lang)})" if r.holdout else ""
             lines.append(
                 f"{r.id:<5} {r.metric:<42} {_fmt(r.model):>10} {str(r.target):>12} {r.tolerance:>10}  "
-                f"{msg('cli.met_yes' if r.met else 'cli.met_no', lang)}"
+                f"{msg('cli.met_yes' if r.met else 'cli.met_no', lang)}{held}"
             )
+        held_ids = ", ".join(t["id"][t["holdout"]]) or "-"
+        lines.append(msg("cli.targets_met", lang, met=int(t["met"].sum()), n=len(t), held=held_ids))
     from .metrics.names import HEADLINE
 
     for k in HEADLINE:

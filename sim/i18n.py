@@ -131,6 +131,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.targets_head": ("target", "目标"),
     "cli.met_yes": ("yes", "是"),
     "cli.met_no": ("NO", "否"),
+    "cli.held_out": ("held out", "留出"),
+    "cli.targets_met": (
+        "{met} of {n} targets met; held out of calibration (not fitted; at a coarse people-per-agent they vary "
+        "with the seed, scenarios/README.md): {held}",
+        "{n} 个目标中达到 {met} 个；未参与校准的留出目标（不拟合；每个代理代表的人数较多时随随机种子变化，"
+        "见 scenarios/README.md）：{held}",
+    ),
     "cli.never": ("never", "从未"),
     "cli.results": ("results: {folder}", "结果：{folder}"),
     "cli.program_by_payer": (

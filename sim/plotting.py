@@ -65,6 +65,12 @@ def _new(figsize=(7, 4.2), **kw):
     return plt.subplots(figsize=figsize, **kw)
 
 
+def _at_risk(d: pd.DataFrame) -> pd.DataFrame:
+    """The months of a Kaplan-Meier curve while someone is still at risk (after that
+    the estimate says nothing: drawing it on, flat, would read as retention)."""
+    return d[d["at_risk"] > 0]
+
+
 def _people(n: float) -> str:
     return f"{n:,.0f}"
 
@@ -115,11 +121,12 @@ def retention_figure(
     ret: pd.DataFrame,
     measure: str = "ningbo",
     groups=("all", "poor", "unsupported"),
-    people_per_agent: float = 1.0,
+    *,
+    people_per_agent: float,
     lang: str | None = None,
 ):
     """Kaplan-Meier retention of all arrivals, by group, with 95% bands; `n` in people
-    (spells x `people_per_agent`)."""
+    (spells x `people_per_agent`: required, as a run's tables count agents)."""
     fig, ax = _new()
     for i, g in enumerate(groups):
         d = ret[(ret.cohort == "all") & (ret.group == g) & (ret.measure == measure)]
@@ -127,6 +134,7 @@ def retention_figure(
             continue
         ls, mk = STYLES[i % len(STYLES)]
         n = t("fig.n_people", lang, n=_people(d["n"].iloc[0] * people_per_agent))
+        d = _at_risk(d)
         ax.step(d["month"], d["survival"], where="post", ls=ls, label=f"{label('group', g, lang)} ({n})")
         ax.fill_between(d["month"], d["lo"], d["hi"], step="post", alpha=0.15)
     what = t(f"measure.{measure}", lang)
@@ -135,16 +143,18 @@ def retention_figure(
 
 
 def retention_by_figure(
-    ret_by: pd.DataFrame, by: str, measure: str = "ningbo", people_per_agent: float = 1.0, lang: str | None = None
+    ret_by: pd.DataFrame, by: str, measure: str = "ningbo", *, people_per_agent: float, lang: str | None = None
 ):
     """Kaplan-Meier retention, one line per value of breakdown `by` (a table of
-    `sim.metrics.breakdowns.retention_by`), with 95% bands; `n` in people."""
+    `sim.metrics.breakdowns.retention_by`), with 95% bands; `n` in people (spells x
+    `people_per_agent`: required)."""
     fig, ax = _new()
     d_by = ret_by[(ret_by["by"] == by) & (ret_by["measure"] == measure)]
     for i, (value, d) in enumerate(d_by.groupby("value", sort=True)):
         ls, _ = STYLES[i % len(STYLES)]
         n = t("fig.n_people", lang, n=_people(d["n"].iloc[0] * people_per_agent))
         name = t(f"value.{value}", lang) if f"value.{value}" in MESSAGES else value  # place names stay as given
+        d = _at_risk(d)
         ax.step(d["month"], d["survival"], where="post", ls=ls, label=f"{name} ({n})")
         ax.fill_between(d["month"], d["lo"], d["hi"], step="post", alpha=0.1)
     what = t(f"measure.{measure}", lang)
@@ -220,7 +230,9 @@ def all_figures(
     for m in ("ningbo", "first_job"):
         figs[f"retention_{m}"] = retention_figure(tables["retention"], m, people_per_agent=people_per_agent, lang=lang)
         if by:
-            figs[f"retention_{m}_by_{by}"] = retention_by_figure(tables["retention_by"], by, m, people_per_agent, lang)
+            figs[f"retention_{m}_by_{by}"] = retention_by_figure(
+                tables["retention_by"], by, m, people_per_agent=people_per_agent, lang=lang
+            )
     return figs | {
         "flows": flows_figure(tables["monthly"], lang),
         "stocks": stocks_figure(tables["monthly"], lang),

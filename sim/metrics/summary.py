@@ -132,7 +132,7 @@ def compare_targets(metrics: dict, targets: list[dict]) -> pd.DataFrame:
     `tolerance`; a `month` target is met within `tolerance_months`.
     """
     rows = []
-    cols = ["id", "metric", "model", "target", "tolerance", "met", "source"]
+    cols = ["id", "metric", "model", "target", "tolerance", "met", "holdout", "source"]
     for t in targets:
         v = metrics.get(t["metric"], float("nan"))
         if "month" in t:
@@ -152,6 +152,7 @@ def compare_targets(metrics: dict, targets: list[dict]) -> pd.DataFrame:
                 "target": want,
                 "tolerance": tol,
                 "met": ok,
+                "holdout": bool(t.get("holdout", False)),  # kept out of calibration's fit (sim.calibrate.loss)
                 "source": t.get("source", ""),
             }
         )

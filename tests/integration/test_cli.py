@@ -1,6 +1,7 @@
 """End-to-end command line: a small run writes a complete folder; bad input writes nothing."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -95,3 +96,17 @@ def test_a_change_after_the_last_month_is_noted_not_silently_dropped(tmp_path, c
     assert "changes.0 (2021-01) falls after the run's last month (2020-06) and is not applied" in err
     assert main([*argv, "--months", "13"]) == 0
     assert "falls after" not in capsys.readouterr().err
+
+
+def test_summary_marks_held_out_targets(tmp_path, capsys):
+    """Targets kept out of calibration are marked in the table and named under it, so a
+    NO on one of them at a coarse scale is not read as a failed calibration."""
+    argv = ["run", "baseline_2020", "--months", "6", "--people-per-agent", "400", "--no-figures"]
+    argv += ["--out", str(tmp_path)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    (t4,) = [ln for ln in out.splitlines() if ln.startswith("T4 ")]
+    assert t4.endswith("(held out)")
+    (t1,) = [ln for ln in out.splitlines() if ln.startswith("T1 ")]
+    assert "held out" not in t1
+    assert re.search(r"\d+ of \d+ targets met; held out of calibration .*: T4, T4p", out)

@@ -104,3 +104,16 @@ def test_lang_is_for_one_command_and_the_summary_speaks_it(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "3 个月" in out and "3个月宁波留存率" in out
     assert default_lang() == before and plotting.FORMATS == ("png",)
+
+
+def test_retention_curves_stop_when_no_one_is_at_risk(res):
+    """A group whose last member left (or was never hired) has no estimate beyond that
+    month: its curve ends there instead of running on flat to the end of the axis."""
+    ret = res.tables["retention"].copy()
+    sel = (ret.cohort == "all") & (ret.group == "poor") & (ret.measure == "ningbo")
+    last = int(ret.loc[sel, "month"].max())
+    ret.loc[sel & (ret.month > 3), "at_risk"] = 0
+    fig = plotting.retention_figure(ret, people_per_agent=40, lang="en")
+    poor = [ln for ln in fig.axes[0].get_lines() if ln.get_label().startswith("registered poor")][0]
+    assert max(poor.get_xdata()) == 3 and last > 3
+    plotting.close(fig)
