@@ -115,9 +115,9 @@ def main(argv=None) -> int:
     laborsim = [py, "-m", "sim"]
     out = Path(tempfile.mkdtemp(prefix="laborsim-bench-"))
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}; one core")
-    timed(
-        laborsim + ["run", "teaching_small", "--months", "2", "--no-figures", "--quiet", "--out", str(out)]
-    )  # warm cache
+    for engine in ("agents", "arrays"):  # compile (or load) every kernel both engines use, untimed
+        warm = ["run", "baseline_2020", "--engine", engine, "--people-per-agent", "400", "--months", "14"]
+        timed(laborsim + warm + ["--no-figures", "--quiet", "--out", str(out)])
 
     big = laborsim + ["run", "baseline_2020", "--engine", "arrays", "--people-per-agent", str(PPA_1M)]
     big += ["--months", "120", "--no-figures", "--quiet", "--out", str(out)]
