@@ -12,6 +12,7 @@ if headless.ON:  # the command line: figures go to files (notebooks keep their o
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from .i18n import MESSAGES, label, policy_label, t, use_cjk_font  # noqa: E402
 from .metrics.budget import cumulative_by_policy  # noqa: E402
@@ -69,6 +70,11 @@ def _at_risk(d: pd.DataFrame) -> pd.DataFrame:
     """The months of a Kaplan-Meier curve while someone is still at risk (after that
     the estimate says nothing: drawing it on, flat, would read as retention)."""
     return d[d["at_risk"] > 0]
+
+
+def _people_axis(ax) -> None:
+    """Counts of people on the y axis with thousands separators (350,000, as in the legends)."""
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
 
 
 def _people(n: float) -> str:
@@ -180,6 +186,7 @@ def flows_figure(monthly: pd.DataFrame, lang: str | None = None):
         ax.plot(range(len(m)), m[col], ls=ls, marker=mk, ms=3, label=label("flow", col, lang))
     _month_axis(ax, list(m.index), lang)
     ax.set(ylabel=t("unit.people_per_month", lang), title=t("fig.flows", lang))
+    _people_axis(ax)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()
@@ -194,6 +201,7 @@ def stocks_figure(monthly: pd.DataFrame, lang: str | None = None):
     ax.stackplot(range(len(m)), m.T.values, labels=[label("state", c, lang) for c in cols])
     _month_axis(ax, list(m.index), lang)
     ax.set(ylabel=t("unit.people", lang), title=t("fig.stocks", lang))
+    _people_axis(ax)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1, 1))
     fig.tight_layout()
     return fig

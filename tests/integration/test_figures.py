@@ -117,3 +117,14 @@ def test_retention_curves_stop_when_no_one_is_at_risk(res):
     poor = [ln for ln in fig.axes[0].get_lines() if ln.get_label().startswith("registered poor")][0]
     assert max(poor.get_xdata()) == 3 and last > 3
     plotting.close(fig)
+
+
+def test_people_axes_have_thousands_separators(res):
+    """Counts of people on the y axes read as in the legends (350,000, not 350000)."""
+    for name in ("flows", "stocks"):
+        fig = getattr(plotting, f"{name}_figure")(res.tables["monthly"], "en")
+        fig.canvas.draw()
+        labels = [x.get_text() for x in fig.axes[0].get_yticklabels()]
+        big = [x for x in labels if x.replace(",", "").isdigit() and int(x.replace(",", "")) >= 1000]
+        assert big and all("," in x for x in big), (name, labels)
+        plotting.close(fig)
