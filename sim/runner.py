@@ -71,10 +71,11 @@ def run(scenario: Scenario, seed: int | None = None, engine: str = "auto", progr
 def _forked_twin_monthly(model, progress) -> tuple[pd.DataFrame | None, float]:
     """(monthly table of the run's no-lockdown twin, seconds spent on it), the twin forked
     from `model` after stepping it to its first lockdown month; (None, 0) when no twin is
-    needed."""
+    needed or the engine is `agents` (copying Mesa agents costs about what building and
+    running the twin's first months does, and slows the run that goes on with them)."""
     _, wanted = scoring_plan(model.sc.scoring, model.labels)
     months = twin_plan(model, wanted)[2]
-    if not months:
+    if not months or model.engine == "agents":
         return None, 0.0
     while model.t < fork_step(model, months):
         model.step()

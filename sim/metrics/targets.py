@@ -16,7 +16,6 @@ Rules:
 from __future__ import annotations
 
 import copy
-import gc
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -161,91 +160,14 @@ def forked_twin(model, months: int):
     nothing yet depends on the lockdown): a copy whose scenario, calendar, month labels
     and jobs path are the twin's (`no_lockdown_twin`, `months` months). Run it with
     `.run()`; its results equal a twin built and run from the first month
-    (tests/integration/test_twin_fork.py). The twin keeps no Mesa data collector (its
-    reporters only read the model; the twin's monthly table is all that is used)."""
-    memo: dict = {id(model.datacollector): _NoCollector()}
-    _share_scenario(model.sc, memo)
-    finish = _fresh_agents(model, memo)
-    twin = copy.deepcopy(model, memo)
-    finish(twin)
+    (tests/integration/test_twin_fork.py)."""
+    twin = copy.deepcopy(model)
     twin.sc = no_lockdown_twin(model.sc, months)
     twin.calendar.months = months  # one calendar object, shared with the policies
     twin.calendar.lockdown = {}
     twin.labels = twin.labels[:months]
     twin.jobs_path = twin.jobs_path[:months]
     return twin
-
-
-_PLAIN = (int, float, bool, str, type(None))
-
-
-def _fresh_agents(model, memo: dict):
-    """Enter in `memo` an empty new object for each Mesa agent of `model` and each of
-    its agent sets; returns `finish(twin)`, which fills them: an agent's attributes
-    are plain values (numbers, names), copied as they are, and its model is the twin;
-    a set holds the new agents in the same order (Mesa's shuffles follow it) and the
-    twin's random generator. Much faster than `deepcopy` walking every agent, and the
-    run's agents are read without touching their `__dict__` (`_attributes`)."""
-    agents = list(model.agents)
-    shells = [object.__new__(type(a)) for a in agents]
-    memo |= {id(a): s for a, s in zip(agents, shells, strict=True)}
-    sets = [st for st in (model.agents, *model.agents_by_type.values()) if _attributes(st, ("_agents", "random"))]
-    fresh = [object.__new__(type(st)) for st in sets]
-    memo |= {id(st): f for st, f in zip(sets, fresh, strict=True)}
-
-    def finish(twin) -> None:
-        names: dict[type, tuple[str, ...]] = {}
-        for a, s in zip(agents, shells, strict=True):
-            if type(a) not in names:
-                names[type(a)] = tuple(a.__dict__)  # one agent of each type shows the names
-            keys = names[type(a)]
-            d = _attributes(a, keys) or dict(a.__dict__)
-            for k, v in d.items():
-                object.__setattr__(s, k, twin if k == "model" else v if type(v) in _PLAIN else copy.deepcopy(v, memo))
-        for st, f in zip(sets, fresh, strict=True):
-            f._agents = dict.fromkeys(memo[id(a)] for a in st._agents)
-            f.random = copy.deepcopy(st.random, memo)
-
-    return finish
-
-
-def _attributes(obj, keys: tuple[str, ...]) -> dict | None:
-    """`obj`'s attributes if they are exactly `keys` (in order), read one by one; None
-    if not. Reading `obj.__dict__` would do, but Python 3.12 then moves the object's
-    attributes into a real dict for good, and every later attribute read on it is
-    slower (the run, which goes on with these objects, took ~5% longer): the values
-    are checked against the object's references instead (`gc.get_referents` lists
-    its attribute values in order, then its type)."""
-    refs = gc.get_referents(obj)
-    if len(refs) != len(keys) + 1:
-        return None
-    values = [getattr(obj, k, refs) for k in keys]
-    same = all(v is r for v, r in zip(values, refs[:-1], strict=True))
-    return dict(zip(keys, values, strict=True)) if same else None
-
-
-def _share_scenario(sc, memo: dict) -> None:
-    """Enter every scenario object under `sc` in `memo` as itself: they are immutable
-    (`sim.schema.base.Strict`), so a copy of the model shares them."""
-    from ..schema.base import Strict
-
-    todo = [sc]
-    while todo:
-        o = todo.pop()
-        if isinstance(o, Strict) and id(o) not in memo:
-            memo[id(o)] = o
-            todo.extend(o.__dict__.values())
-        elif isinstance(o, (tuple, list)):
-            todo.extend(o)
-        elif isinstance(o, dict):
-            todo.extend(o.values())
-
-
-class _NoCollector:
-    """Stands in for a forked twin's Mesa `DataCollector`: collects nothing."""
-
-    def collect(self, model) -> None:
-        pass
 
 
 def twin_metrics(model, monthly, targets: list[dict], twin_monthly=None) -> dict[str, float]:
