@@ -15,7 +15,7 @@ import pandas as pd
 
 from .km import km_from_counts
 from .names import BREAKDOWNS
-from .retention import MEASURES, _measure_arrays, label_codes
+from .retention import CHANNEL_CLASSES, MEASURES, _measure_arrays, channel_class, label_codes
 
 AGE_BANDS = ("16-24", "25-34", "35-44", "45+")
 #: Firm size bands by jobs for Qianxinan workers (people): upper bounds and labels.
@@ -42,7 +42,6 @@ def spell_groups(spells: pd.DataFrame, world, scale: float) -> dict[str, tuple[n
         code = np.where(hired, of_firm[fi] if nf else 0, len(labels))
         return [*labels, NOT_HIRED], code
 
-    channels, channel = label_codes(spells["channel"])
     by_code = {
         "county": label_codes(spells["county"]),
         "district": job(list(world.district_names), np.asarray(f.district, dtype=np.int64)),
@@ -50,7 +49,7 @@ def spell_groups(spells: pd.DataFrame, world, scale: float) -> dict[str, tuple[n
         "firm_size": job(list(FIRM_SIZES), size_of),
         "gender": (["male", "female"], spells["female"].to_numpy(bool).astype(np.int64)),
         "age_band": (list(AGE_BANDS), spells["age_band"].to_numpy(np.int64)),
-        "broker": (["not broker", "broker"], np.isin(channel, [i for i, c in enumerate(channels) if c == "broker"])),
+        "broker": (["not broker", "broker"], channel_class(spells["channel"]) == CHANNEL_CLASSES.index("broker")),
     }
     return {by: _present(labels, code) for by, (labels, code) in by_code.items()}
 

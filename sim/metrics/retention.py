@@ -68,7 +68,7 @@ def _quarters(spells: pd.DataFrame, month_labels: list[str]) -> tuple[list[str],
 
 def _kinds(spells: pd.DataFrame) -> np.ndarray:
     """Each spell's kind: its row in KINDS."""
-    chan_class = _channel_class(spells["channel"])
+    chan_class = channel_class(spells["channel"])
     poor, unsupported = spells["poor"].to_numpy(bool), spells["unsupported"].to_numpy(bool)
     return (poor * 2 + unsupported) * len(CHANNEL_CLASSES) + chan_class
 
@@ -85,7 +85,7 @@ def label_codes(col: pd.Series) -> tuple[list[str], np.ndarray]:
     return labels.tolist(), idx
 
 
-def _channel_class(channel: pd.Series) -> np.ndarray:
+def channel_class(channel: pd.Series) -> np.ndarray:
     """Each spell's index in CHANNEL_CLASSES (other channels: the first class)."""
     labels, idx = label_codes(channel)
     of_label = np.array([CHANNEL_CLASSES.index(x) if x in CHANNEL_CLASSES[1:] else 0 for x in labels], np.int64)

@@ -125,11 +125,9 @@ class WorkerView(dict):
 
     @property
     def arrival(self) -> np.ndarray:
-        """The spell log's arrival step by spell."""
+        """The spell log's arrival step by spell (`arrival`: the model's `SpellLog`, or None)."""
         a = self._arrival
-        if a is None:
-            return np.zeros(0, np.int32)
-        return a.rows["arrival_step"] if hasattr(a, "rows") else a
+        return np.zeros(0, np.int32) if a is None else a.rows["arrival_step"]
 
     def __missing__(self, name: str) -> np.ndarray:
         if name == "spell_start":
@@ -145,10 +143,6 @@ class WorkerView(dict):
         """Whether `name` is a worker column (one kept in the bits of `flags` too)."""
         names = self.table.dtype.names or ()
         return name in names or ("flags" in names and (name in FLAGS or name in CODES))
-
-    def subset(self, sel: np.ndarray) -> dict:
-        """The columns (gathered so far) of the workers `sel` (positions or mask)."""
-        return {k: v[sel] for k, v in self.items()}
 
     def at(self, sel: np.ndarray, names: tuple[str, ...]) -> dict:
         """Columns `names` of the workers `sel` (positions): a column not gathered

@@ -82,8 +82,9 @@ class BrokerProgram(Policy):
             self._pay_brokers(step, "broker_result_fee", self.cfg.fee_yuan_on_result, _sub(w, done))
 
     def follow_up(self, step: int, w: dict) -> None:
-        """Pay the fee for the broker-recruited employed workers of `w` still in follow-up."""
-        if not self.active(step) or len(w["idx"]) == 0:
+        """Pay the fee for the broker-recruited employed workers of `w` still in follow-up
+        (while the programme is active: `employed_month`)."""
+        if len(w["idx"]) == 0:
             return
         out = np.empty(len(w["idx"]), np.int64)
         n, recruits = _in_follow_up(w["idx"], w["broker"], self.months_followed, self.cfg.follow_up_months, out)

@@ -244,12 +244,10 @@ class Subsidy(Policy):
         self.cfg_vec = self._cfg()
 
     def _cfg(self) -> np.ndarray:
-        """The rule as numbers for the kernels (see `_due`)."""
+        """The rule as numbers for the kernels (read back by `_rule`)."""
         c, el = self.cfg, self.cfg.eligibility
         nc, nd = len(self.world.county_names), len(self.world.district_names)
-        county = np.arange(nc).repeat(2)
-        poor = np.tile([False, True], nc)
-        ok_group = self.eligible(county, poor).astype(float)
+        ok_group = self.eligible_codes()[0].astype(float)
         ok_district = np.ones(nd) if self._districts is None else self._districts.astype(float)
         every = CADENCE_EVERY[c.cadence]
         lump = c.lump_after_months or (c.waiting_months + max(len(c.schedule_yuan), 1) - 1)
@@ -273,8 +271,8 @@ class Subsidy(Policy):
         if not self.active(step) or len(self.sched) == 0:
             return np.zeros((nc, 2))
         c = self.cfg_vec
-        ng, nd = int(c[0]), int(c[1])
-        w, e, lump, lag = c[2 + ng + nd : 6 + ng + nd]
+        ng = int(c[0])
+        w, e, lump, lag = _rule(c)[:4]
         rate = self.world.behavior.quit_hazard.subsidy_discount_month
         pv = rules.subsidy_value(0, 0, self.sched, w, e, lump, lag, rate)
         ok = c[2 : 2 + ng].reshape(nc, 2) * c[2 + ng + np.asarray(paired_district)][:, None]
