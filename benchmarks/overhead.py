@@ -7,7 +7,10 @@ package imported and one run done first), several repeats of:
   (`collect`: spells, monthly, Kaplan-Meier, headline, targets) and writing the results
   folder without figures (`write_run(..., figures=False)`);
 - the sweep-worker path: `run_task` (what an executor runs per scenario x seed), against
-  the model time inside it (build + step loop, `wall_seconds` of its run);
+  the simulation inside it: build + step loop of the run (`wall_seconds`) and of its
+  no-lockdown twin (`twin_seconds`: teaching_small is scored on the T6 targets, so a
+  second model runs its first 7 months; that is model work, not overhead, and is
+  printed apart, as is the ratio with the twin counted as overhead);
 
 and the whole process of `laborsim run teaching_small --no-figures` and `laborsim --help`
 (as `python -m sim ...`, so PYTHONPATH can point the benchmark at another checkout).
@@ -37,23 +40,26 @@ from pathlib import Path
 from sim import load_scenario
 from sim.experiments.tasks import run_task, scenario_dict
 from sim.results_io import write_run
-from sim.runner import build_model, collect
+from sim.runner import build_model, collect, run_twin
 repeats = int(sys.argv[1])
 sc = load_scenario("teaching_small")
 out = Path(tempfile.mkdtemp())
 
 def cli_path():
     t0 = time.perf_counter(); m = build_model(sc, 1, "auto")
+    twin_monthly, twin = run_twin(m, None)
     t1 = time.perf_counter(); m.run()
-    t2 = time.perf_counter(); res = collect(m, t2 - t0)
+    t2 = time.perf_counter(); res = collect(m, t2 - t0 - twin, twin_monthly)
     t3 = time.perf_counter(); write_run(res, out, figures=False)
     t4 = time.perf_counter()
-    return {"build": t1 - t0, "step_loop": t2 - t1, "collect": t3 - t2, "write": t4 - t3, "total": t4 - t0}
+    return {"build": t1 - t0 - twin, "twin": twin, "step_loop": t2 - t1, "collect": t3 - t2, "write": t4 - t3,
+            "total": t4 - t0}
 
 def worker_path():
     sj = scenario_dict(sc)
     t0 = time.perf_counter(); r = run_task(sj, 1, "auto")
-    return {"run_task": time.perf_counter() - t0, "run_task_model": r["wall_seconds"]}
+    dt = time.perf_counter() - t0
+    return {"run_task": dt, "run_task_model": r["wall_seconds"], "run_task_twin": r["twin_seconds"]}
 
 cli_path(); worker_path()  # warm: imports, caches, first allocations
 rows = [{**cli_path(), **worker_path()} for _ in range(repeats)]
@@ -123,12 +129,15 @@ def main() -> None:
     rows = warm_rows(args.repeats)
     col = {k: [r[k] for r in rows] for k in rows[0]}
     print(f"teaching_small in a warm process, {args.repeats} repeats: median (range), seconds")
-    for k in ("build", "step_loop", "collect", "write", "total", "run_task", "run_task_model"):
-        print(f"  {k:<10} {fmt(col[k])}")
-    ratio_cli = [r["total"] / r["step_loop"] for r in rows]
-    ratio_worker = [r["run_task"] / r["run_task_model"] for r in rows]
-    print(f"  total / step loop (CLI path, results written, no figures): {fmt(ratio_cli)}   target <= 2")
-    print(f"  run_task / its build + step loop (sweep worker):          {fmt(ratio_worker)}   target <= 2")
+    for k in ("build", "step_loop", "twin", "collect", "write", "total", "run_task", "run_task_model", "run_task_twin"):
+        print(f"  {k:<14} {fmt(col[k])}")
+    sim_cli = [r["build"] + r["step_loop"] + r["twin"] for r in rows]
+    ratio_cli = [r["total"] / s for r, s in zip(rows, sim_cli, strict=True)]
+    ratio_worker = [r["run_task"] / (r["run_task_model"] + r["run_task_twin"]) for r in rows]
+    plain = [r["run_task"] / r["run_task_model"] for r in rows]
+    print(f"  CLI path total / simulation (build + step loop of the run and its twin): {fmt(ratio_cli)}")
+    print(f"  run_task / its simulation (build + step loop of the run and its twin): {fmt(ratio_worker)}  target <= 2")
+    print(f"  run_task / the run's build + step loop alone (the twin counted as overhead): {fmt(plain)}")
     reps = max(3, args.repeats // 2)
     run_cmd = ["run", "teaching_small", "--no-figures", "--quiet", "--out", "out"]
     print(f"whole process, {reps} repeats: median (range), seconds")

@@ -59,6 +59,7 @@ def manifest(res: RunResult) -> dict:
         seed=res.seed,
         engine=res.engine,
         wall_seconds=round(res.wall_seconds, 3),
+        twin_seconds=round(res.twin_seconds, 3),
         n_agents=res.n_agents,
         people_per_agent=res.scenario.population.people_per_agent,
         months=res.months,

@@ -14,7 +14,7 @@ from .metrics.breakdowns import flows_by, retention_by, spell_groups
 from .metrics.chains import chain_table
 from .metrics.retention import retention_table
 from .metrics.summary import compare_targets, headline
-from .metrics.targets import fork_step, forked_twin, scoring_plan, twin_metrics, twin_plan
+from .metrics.targets import fork_step, forked_twin, no_lockdown_twin, scoring_plan, twin_metrics, twin_plan
 from .schema import Scenario
 
 
@@ -30,6 +30,7 @@ class RunResult:
     months: list[str]
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     metrics: dict = field(default_factory=dict)
+    twin_seconds: float = 0.0  # the no-lockdown twin's build and months (not in wall_seconds)
 
     @property
     def targets(self) -> pd.DataFrame:
@@ -62,31 +63,40 @@ def run(scenario: Scenario, seed: int | None = None, engine: str = "auto", progr
     """
     t0 = time.perf_counter()
     model = build_model(scenario, seed, engine)
-    twin_monthly, twin_seconds = _forked_twin_monthly(model, progress)
+    twin_monthly, twin_seconds = run_twin(model, progress)
     model.run(progress)
     wall = time.perf_counter() - t0 - twin_seconds
-    return collect(model, wall, twin_monthly)
+    res = collect(model, wall, twin_monthly)
+    res.twin_seconds = twin_seconds
+    return res
 
 
-def _forked_twin_monthly(model, progress) -> tuple[pd.DataFrame | None, float]:
-    """(monthly table of the run's no-lockdown twin, seconds spent on it), the twin forked
-    from `model` after stepping it to its first lockdown month; (None, 0) when no twin is
-    needed or the engine is `agents` (copying Mesa agents costs about what building and
-    running the twin's first months does, and slows the run that goes on with them)."""
+def run_twin(model, progress) -> tuple[pd.DataFrame | None, float]:
+    """(monthly table of the run's no-lockdown twin, seconds spent building and running
+    it), or (None, 0) when no twin is needed. On the arrays engine the twin is forked
+    from `model` after stepping it to its first lockdown month; on the agents engine it
+    is built and run from the first month (copying Mesa agents costs about what building
+    and running the twin's first months does, and slows the run that goes on with them).
+    Both give the same twin (tests/integration/test_twin_fork.py)."""
     _, wanted = scoring_plan(model.sc.scoring, model.labels)
     months = twin_plan(model, wanted)[2]
-    if not months or model.engine == "agents":
+    if not months:
         return None, 0.0
-    while model.t < fork_step(model, months):
-        model.step()
-        if progress:
-            progress(model.t)
-    t0 = time.perf_counter()
-    twin = forked_twin(model, months)
+    if model.engine == "agents":
+        t0 = time.perf_counter()
+        twin = build_model(no_lockdown_twin(model.sc, months), model.seed, model.engine)
+    else:
+        while model.t < fork_step(model, months):
+            model.step()
+            if progress:
+                progress(model.t)
+        t0 = time.perf_counter()
+        twin = forked_twin(model, months)
     twin.run()
+    seconds = time.perf_counter() - t0
     monthly = twin.recorder.table(model.world.county_names)
     del twin
-    return monthly, time.perf_counter() - t0
+    return monthly, seconds
 
 
 def collect(model, wall: float, twin_monthly: pd.DataFrame | None = None) -> RunResult:

@@ -28,7 +28,8 @@ def run_key(scenario_json: dict, seed: int, engine: str) -> str:
 def run_task(scenario_json: dict, seed: int, engine: str = "auto", full: bool = False) -> dict:
     """Run one scenario on one seed and return its summary tables.
 
-    Returns a dict with: seed, engine, wall_seconds, metrics (dict), monthly
+    Returns a dict with: seed, engine, wall_seconds (build and step loop),
+    twin_seconds (the same for the no-lockdown twin, if the targets need one), metrics (dict), monthly
     (per month, summed over counties and groups), retention (cohort 'all'),
     budget (month x policy x payer), and with `full` the complete tables.
     """
@@ -45,6 +46,7 @@ def run_task(scenario_json: dict, seed: int, engine: str = "auto", full: bool = 
         "seed": seed,
         "engine": res.engine,
         "wall_seconds": res.wall_seconds,
+        "twin_seconds": res.twin_seconds,
         "n_agents": res.n_agents,
         "metrics": res.metrics,
         "monthly": monthly,

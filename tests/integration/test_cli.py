@@ -32,7 +32,7 @@ def test_small_run_writes_complete_results_folder(tmp_path, capsys):
     assert {"retention_ningbo.png", "flows.png", "budget_cumulative.png"} <= figs
     man = json.loads((folder / "manifest.json").read_text())
     assert man["seed"] == 5 and man["engine"] == "agents" and man["scenario"]["calendar"]["months"] == 6
-    assert man["wall_seconds"] > 0 and man["package_version"]
+    assert man["wall_seconds"] > 0 and man["twin_seconds"] > 0 and man["package_version"]
     monthly = pd.read_csv(folder / "monthly.csv")
     assert monthly["month"].nunique() == 6
     assert not [p for p in (tmp_path / "teaching_small").iterdir() if p.name.startswith(".tmp")]

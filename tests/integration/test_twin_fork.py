@@ -49,3 +49,13 @@ def test_run_scores_t6_as_collect_does_without_the_fork(engine):
     model.run()
     plain = collect(model, 0.0).metrics
     assert all(forked[k] == plain[k] for k in T6), {k: (forked[k], plain[k]) for k in T6}
+
+
+@pytest.mark.parametrize("engine", ["arrays", "agents"])
+def test_the_twins_time_is_reported_apart_from_the_runs(engine):
+    """The twin's build and months are simulation, reported as twin_seconds (and kept out
+    of wall_seconds) on both engines; a run its targets need no twin for reports 0."""
+    res = run(_scenario(), 3, engine)
+    assert res.twin_seconds > 0 and res.wall_seconds > 0
+    short = load_scenario("baseline_2020", {"population": {"people_per_agent": 40}, "calendar": {"months": 1}})
+    assert run(short, 3, engine).twin_seconds == 0.0
