@@ -10,7 +10,7 @@ whole table. Every kernel gives the same numbers as the numpy code it replaced
 from __future__ import annotations
 
 from ..counts import leader_and_recruit
-from ..jit import kernel
+from ..jit import ix, kernel
 from ..recorder import tally_row
 from ..states import HOME, JOB, LOCAL, SEEKING
 from ..streams import uniform
@@ -28,9 +28,10 @@ def calendar_lists(T, M, P, keys, counts, lists, leaders, retained):
     nj = 0
     nh = len(lists)
     for i in range(len(T)):
-        calendar_row(i, T, M, P, keys, counts)
-        leader_and_recruit(T, i, leaders, retained)
-        p = T[i].place
+        u = ix(i)  # unsigned: no check for a negative index on each access of the row
+        calendar_row(u, T, M, P, keys, counts)
+        leader_and_recruit(T, u, leaders, retained)
+        p = T[u].place
         # branch-free (places are mixed, a branch would mispredict): both slots are free
         # (nj + len - nh <= i), and a slot not claimed is written again later
         lists[nj] = i
@@ -53,11 +54,12 @@ def decide_rows(start, skip, T, S, F, firms, M, P, bands, keys, counts, out, nou
         if nout[O_WANT] >= cap or nout[O_QUIT] >= cap:
             nseek[0] = ns
             return i
-        if not skip[i]:
-            decide_row(i, T, S, F, firms, M, P, bands, keys, counts, out, nout)
-        tally_row(T, i, smin, stocks, stable, 1)
+        u = ix(i)  # unsigned: no check for a negative index on each access of the row
+        if not skip[u]:
+            decide_row(u, T, S, F, firms, M, P, bands, keys, counts, out, nout)
+        tally_row(T, u, smin, stocks, stable, 1)
         seek[ns] = i  # branch-free, as in calendar_lists
-        ns += T[i].place == SEEKING
+        ns += T[u].place == SEEKING
     nseek[0] = ns
     return len(T)
 
