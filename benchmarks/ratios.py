@@ -65,6 +65,35 @@ print(json.dumps({"n": m.n_workers, "ns": ns, "bytes": (rss1 - rss0) * 1024 / m.
 """
 
 
+PARTS_CHILD = r"""
+import time; T0 = time.perf_counter()
+import json, sys
+from pathlib import Path
+import sim.cli, sim.engines.arrays, sim.results_io, pyarrow.parquet  # what `laborsim run` imports
+from sim import load_scenario
+from sim.runner import build_model, collect, run_twin
+from sim.results_io import write_run
+from sim.streams import fill_uniforms
+import numpy as np
+T1 = time.perf_counter()
+fill_uniforms(np.uint64(1), np.zeros(1, np.int64), np.empty(1, np.float32))  # numba's first use
+T2 = time.perf_counter()
+n, months, out = int(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
+sc = load_scenario("baseline_2020", {"population": {"people_per_agent": 344604 / n}, "calendar": {"months": months}})
+t0 = time.perf_counter(); m = build_model(sc, None, "arrays")
+t1 = time.perf_counter(); m.step()
+t2 = time.perf_counter(); twin_monthly, _ = run_twin(m, None)
+t3 = time.perf_counter(); m.run()
+t4 = time.perf_counter(); res = collect(m, t4 - t0, twin_monthly)
+t5 = time.perf_counter(); write_run(res, out, figures=False)
+t6 = time.perf_counter()
+parts = {"imports": T1 - T0, "numba first use": T2 - T1, "build": t1 - t0,
+         "first month (kernels loaded)": t2 - t1, "twin (fork and run)": t3 - t2,
+         "step loop": t4 - t3, "tables and metrics": t5 - t4, "writing": t6 - t5}
+print(json.dumps({"parts": parts, "loop_months": m.t - 1, "n": m.n_workers, "total": t6 - T0}))
+"""
+
+
 MEM_CHILD = r"""
 import gc, json, resource, sys, time
 from sim import load_scenario
@@ -107,6 +136,21 @@ def repeat(n: int, fn) -> list:
     return [fn() for _ in range(n)]
 
 
+def print_parts(py: str, out: Path, budget: float) -> None:
+    """Where one whole 1M x 120 run's time goes (`PARTS_CHILD`), and what the step loop
+    could cost per worker-step for the run to fit `budget` seconds with the rest as it is."""
+    r = json.loads(timed([py, "-c", PARTS_CHILD, "1000000", "120", str(out)])[1])
+    parts, loop = r["parts"], r["parts"]["step loop"]
+    print("   where a whole run's time goes (one run, s): " + ", ".join(f"{k} {v:.2f}" for k, v in parts.items()))
+    per = loop / r["n"] / r["loop_months"] * 1e9
+    rest = r["total"] - loop
+    room = (budget - rest) / r["n"] / r["loop_months"] * 1e9
+    print(
+        f"   step loop {per:.0f} ns per worker-step; everything else {rest:.2f} s, so 0.70 x the reference"
+        f" ({budget:.2f} s) leaves the loop {room:.0f} ns per worker-step"
+    )
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="engine speed as ratios to the reference micro-models")
     ap.add_argument("--repeat", type=int, default=3)
@@ -128,6 +172,7 @@ def main(argv=None) -> int:
         f"1. arrays 1M x 120 whole run: {stats(ours)} s; numpy reference whole run: {stats(ref)} s;"
         f" ratio {r1:.2f} (target <= 0.70)"
     )
+    print_parts(py, out, 0.70 * statistics.median(ref))
 
     small = laborsim + ["run", "baseline_2020", "--engine", "agents", "--people-per-agent", "34.4604"]
     small += ["--months", "24", "--no-figures", "--quiet", "--out", str(out)]
