@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ..counts import leader_and_recruit
 from ..jit import ix, kernel
+from ..params import M_FESTIVAL
 from ..recorder import tally_row
 from ..states import HOME, JOB, LOCAL, SEEKING
 from ..streams import uniform
@@ -27,9 +28,10 @@ def calendar_lists(T, M, P, keys, counts, lists, leaders, retained):
     start of the home list)."""
     nj = 0
     nh = len(lists)
+    festival = M[M_FESTIVAL] > 0
     for i in range(len(T)):
         u = ix(i)  # unsigned: no check for a negative index on each access of the row
-        calendar_row(u, T, M, P, keys, counts)
+        calendar_row(u, T, M, P, keys, counts, festival)
         leader_and_recruit(T, u, leaders, retained)
         p = T[u].place
         # branch-free (places are mixed, a branch would mispredict): both slots are free

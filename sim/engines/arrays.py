@@ -1,8 +1,8 @@
 """Engine `arrays`: workers are rows of the model's typed table, visited by
 compiled kernels; employers and brokers stay `mesa.Agent` objects (they are few).
 
-Each month the transition kernels (`sim.transitions.calendar_all`,
-`decide_all`) apply the same per-worker functions the Mesa agents apply to
+Each month the transition kernels (`array_kernels.calendar_lists`,
+`decide_rows`) apply the same per-worker functions the Mesa agents apply to
 their own rows; matching runs in a few vectorized rounds (see `match_phase`).
 """
 
