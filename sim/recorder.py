@@ -55,7 +55,7 @@ class Recorder:
         self.counts = np.zeros((len(FLOWS) + len(EVENTS) * len(REASONS), 2 * n_counties), dtype=np.int64)
         self.months: list[tuple[int, str, np.ndarray]] = []  # (step, label, people[group, COLUMNS])
         self.rows = MonthlyRows(self)
-        self.reason_rows: list[tuple] = []  # (step, month, group, event, reason, agents), nonzero only
+        self.reason_rows: list[tuple] = []  # per month: (step, month, [event, reason, group, agents]), nonzero only
         self.stocks = np.zeros((len(PLACE_LABELS), 2 * n_counties), np.int64)  # agents by place x group
         self.stable = np.zeros(2 * n_counties, np.int64)
         self.running = False  # stocks counted during the month (`start_running`), kept up to date by `moving`
@@ -103,8 +103,8 @@ class Recorder:
         agents = np.concatenate([stocks, self.stable[None, :], self.counts[: len(FLOWS)]]).T
         self.months.append((step, label, agents * self.scale))
         by_reason = self.counts[len(FLOWS) :].reshape(len(EVENTS), len(REASONS), 2 * self.nc)
-        for ev, r, k in zip(*np.nonzero(by_reason), strict=True):
-            self.reason_rows.append((step, label, int(k), int(ev), int(r), int(by_reason[ev, r, k])))
+        nz = np.nonzero(by_reason)
+        self.reason_rows.append((step, label, np.stack([*nz, by_reason[nz]])))
         self.counts[:] = 0
         return stocks
 
@@ -126,9 +126,12 @@ class Recorder:
         that happened, with `people`. Events: `sim.reasons.EVENTS`; reasons:
         `sim.reasons.REASONS`."""
         cols = ["step", "month", "county", "poor", "event", "reason", "people"]
-        if not self.reason_rows:
+        sizes = [x.shape[1] for _, _, x in self.reason_rows]
+        if not sum(sizes):
             return pd.DataFrame(columns=cols)
-        step, month, k, ev, r, n = (np.array(c) for c in zip(*self.reason_rows, strict=True))
+        step = np.repeat([s for s, _, _ in self.reason_rows], sizes)
+        month = np.repeat([label for _, label, _ in self.reason_rows], sizes)
+        ev, r, k, n = np.concatenate([x for _, _, x in self.reason_rows], axis=1)
         return pd.DataFrame(
             {
                 "step": step,
