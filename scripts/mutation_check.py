@@ -85,8 +85,8 @@ class AgentsDecideTwice(AgentsModel):
 class ArraysSkillBlindMatching(ArraysModel):
     """arrays: matching ignores skill mismatch (every seeker counts as fully skilled)."""
 
-    def match_weights(self, skill, county, organized, vac):
-        return super().match_weights(np.ones_like(np.asarray(skill, float)), county, organized, vac)
+    def match_score(self, skill, county, organized):
+        return super().match_score(np.ones_like(np.asarray(skill, float)), county, organized)
 
 
 class ArraysNoPriority(ArraysModel):
