@@ -6,7 +6,7 @@ Markdown table (used for scenarios/README.md).
 
 from __future__ import annotations
 
-import sys
+import argparse
 
 import numpy as np
 
@@ -14,8 +14,11 @@ from sim import load_scenario, run
 
 
 def main() -> None:
-    name = sys.argv[1] if len(sys.argv) > 1 else "baseline_2020"
-    n = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("scenario", nargs="?", default="baseline_2020")
+    ap.add_argument("n_seeds", nargs="?", type=int, default=5)
+    a = ap.parse_args()
+    name, n = a.scenario, a.n_seeds
     sc = load_scenario(name)
     runs = [run(sc, seed=s) for s in range(n)]
     print(f"| id | metric | target | tolerance | model, mean of seeds 0-{n - 1} | range | met (seeds) |")
