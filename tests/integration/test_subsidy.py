@@ -146,6 +146,7 @@ def test_first_time_migrants_across_destinations(write_scenario):
     s = m.policies["s"]
     claimed = np.flatnonzero(s.state[:, 0] != 0)
     assert len(claimed)
+    assert (s.rows.members() == claimed).all()  # state is kept for those who decided, no one else
     # everyone who claimed was first seen away in this Ningbo spell, never in the PRD or another region before
     fa = m.table["first_away"][claimed]
     assert (fa >= 1).all()
