@@ -108,7 +108,8 @@ class SparseRows:
 
     def add(self, idx: np.ndarray) -> np.ndarray:
         """Give workers `idx` a row (those without one get each column's new value);
-        returns the rows of `idx`."""
+        returns the rows of `idx`. New rows make new column arrays: read a column
+        after the call (`s["a"][s.add(idx)] = v` would write to the old one)."""
         idx = np.asarray(idx, np.int64)
         if idx.size and int(idx.max()) >= 64 * len(self.bits):
             words = (int(idx.max()) >> 6) + 1
