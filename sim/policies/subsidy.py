@@ -54,29 +54,28 @@ def _qualifies(j, county, poor, district, program, cfg):
 
 
 @kernel
-def _deciders(
-    idx, county, poor, district, program, T, arrival, bits, before, start_step, u_key, cfg, fill, out_j, out_c
-):
+def _deciders(idx, county, poor, district, program, T, arrival, bits, before, start_step, u_key, cfg, out_j, out_c):
     """Shown workers in a qualifying job (`_qualifies`) who have not decided yet (no
-    row in `bits`/`before`: `sim.sparse`). Without `fill`, only counts them. With
-    it, those in the cohort (spell began at or after `start_step` when new hires
-    only; first-time migrants when asked) decide now: claim (1) with probability
-    take_up (one draw per person), else decline (-1); their positions in the view
-    go to `out_j` and their choices to `out_c`. Returns how many."""
+    row in `bits`/`before`: `sim.sparse`) and are in the cohort (spell began at or
+    after `start_step` when new hires only; first-time migrants when asked)
+    decide now: claim (1) with probability take_up (one draw per person), else
+    decline (-1). Their positions in the view go to `out_j` and their choices to
+    `out_c`, as far as there is room; returns how many decided (if more than the
+    room, call again with room for all: nothing else is written)."""
     _, _, _, _, take_up, _, new_only, first_only = _rule(cfg)
     n = 0
     for j in range(len(idx)):
         i = idx[j]
         if not _qualifies(j, county, poor, district, program, cfg) or row_of(bits, before, i) >= 0:
             continue
-        if fill:
-            s = T[i].spell
-            start = arrival[s] if s >= 0 else -1
-            fa = T[i].first_away
-            if new_only > 0.0 and start < start_step:
-                continue
-            if first_only > 0.0 and fa != -1 and fa <= start:
-                continue
+        s = T[i].spell
+        start = arrival[s] if s >= 0 else -1
+        fa = T[i].first_away
+        if new_only > 0.0 and start < start_step:
+            continue
+        if first_only > 0.0 and fa != -1 and fa <= start:
+            continue
+        if n < len(out_j):
             out_j[n] = j
             out_c[n] = 1 if uniform(u_key, i) < take_up else -1
         n += 1
@@ -247,6 +246,7 @@ class Subsidy(Policy):
                 "last": (np.int16, -1),  # step of the last payment (-1: none)
             }
         )
+        self._room = 256  # room for the month's deciders (`_decide`)
         self.keeps_last_month = False  # a `last_month` column once a dated change replaced the schedule
         self.sched = np.asarray(cfg.schedule_yuan, dtype=np.float64)
         self.cfg_vec = self._cfg()
@@ -322,18 +322,20 @@ class Subsidy(Policy):
 
     def _decide(self, w: dict) -> None:
         """Shown workers in a qualifying job who have not decided yet and are in the
-        cohort decide now whether to claim (`_deciders`); they get a row."""
+        cohort decide now whether to claim (`_deciders`); they get a row. Room for
+        twice last month's deciders: a second pass only when more decide."""
         r = self.rows
         cols = (w["idx"], w["county"], w["poor"], w["district"], w["program_firm"], w.table, w.arrival)
         args = (r.bits, r.before, self.start_step, self.u_key, self.cfg_vec)
-        none = np.zeros(0, np.int32)
-        k = _deciders(*cols, *args, False, none, none.astype(np.int8))
-        if k == 0:
-            return
-        out_j, out_c = np.empty(k, np.int32), np.empty(k, np.int8)
-        k = _deciders(*cols, *args, True, out_j, out_c)
-        rows = r.add(w["idx"][out_j[:k]])
-        r["claim"][rows] = out_c[:k]
+        out_j, out_c = np.empty(self._room, np.int32), np.empty(self._room, np.int8)
+        k = _deciders(*cols, *args, out_j, out_c)
+        if k > len(out_j):
+            out_j, out_c = np.empty(k, np.int32), np.empty(k, np.int8)
+            _deciders(*cols, *args, out_j, out_c)
+        self._room = max(256, 2 * k)
+        if k:
+            rows = r.add(w["idx"][out_j[:k]])
+            r["claim"][rows] = out_c[:k]
 
     def employed_month(self, step: int, w: dict) -> Effects | None:
         """Pay what is due for the month just completed (one payment per person
