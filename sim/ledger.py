@@ -8,6 +8,8 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
+from .sparse import SparseRows
+
 COLUMNS = ["yuan", "payments", "people", "new_people", "new_people_any"]
 
 
@@ -26,33 +28,27 @@ class Ledger:
     def __init__(self) -> None:
         self._rows: dict[tuple, list[float]] = defaultdict(lambda: [0.0] * len(COLUMNS))
         self.total_yuan = 0.0
-        # per worker, in the smallest types that hold it (a run has at most 600 steps):
-        self._last_by: dict[str, np.ndarray] = {}  # policy -> step it last paid each worker (-1: never)
-        self._ever = np.zeros(0, bool)  # paid by any policy
-        self._subsidy_step = np.zeros(0, np.int16)  # step of each worker's last subsidy payment
+        # per worker paid (`sim.sparse`: a row only for those; steps fit int16, a run has at most 600):
+        # paid by any policy, step of the last subsidy payment, and per policy "last:<name>", the
+        # step it last paid the worker (-1: never)
+        self._paid = SparseRows({"ever": (np.bool_, False), "subsidy_step": (np.int16, -1)})
 
-    def _grow(self, n: int) -> None:
-        """Room for worker indices below `n`: by an eighth at least, so growth is rare
-        yet the room never used stays small (the arrays are filled, so every byte of
-        them is resident; doubling held up to twice the workers' worth at 1M workers)."""
-        if n > len(self._ever):
-            pad = max(n, len(self._ever) + len(self._ever) // 8) - len(self._ever)
-            self._ever = np.concatenate([self._ever, np.zeros(pad, bool)])
-            self._subsidy_step = np.concatenate([self._subsidy_step, np.full(pad, -1, np.int16)])
-            for k, a in self._last_by.items():
-                self._last_by[k] = np.concatenate([a, np.full(pad, -1, np.int16)])
+    def _column(self, name: str, idx: np.ndarray, none) -> np.ndarray:
+        """Column `name` of workers `idx` (`none` for a worker without a row)."""
+        p = self._paid
+        r = p.rows(idx)
+        out = np.full(len(r), none, p.spec[name][0])
+        out[r >= 0] = p[name][r[r >= 0]]
+        return out
 
     def subsidy_paid_in(self, step: int, idx: np.ndarray) -> np.ndarray:
         """Which of workers `idx` already got a subsidy payment in month `step`."""
-        idx = np.asarray(idx, np.int64)
-        self._grow(int(idx.max()) + 1 if idx.size else 0)
-        return self._subsidy_step[idx] == step
+        return self._column("subsidy_step", idx, -1) == step
 
     def mark_subsidy(self, step: int, idx: np.ndarray) -> None:
         """Workers `idx` got their subsidy payment of month `step`."""
-        idx = np.asarray(idx, np.int64)
-        self._grow(int(idx.max()) + 1 if idx.size else 0)
-        self._subsidy_step[idx] = step
+        rows = self._paid.add(idx)  # before reading the column: a new row makes new columns
+        self._paid["subsidy_step"][rows] = step
 
     def add(
         self,
@@ -88,21 +84,22 @@ class Ledger:
     def _people(self, step: int, policy: str, idx: np.ndarray, got: np.ndarray) -> list[np.ndarray]:
         """Indicators over `idx`: first payment of the month by `policy`, first ever
         by `policy`, first ever by any policy (and remember them)."""
-        self._grow(int(idx.max()) + 1)
-        last = self._last_by.get(policy)
-        if last is None:
-            last = self._last_by[policy] = np.full(len(self._ever), -1, np.int16)
-        month = got & (last[idx] != step)
-        new = got & (last[idx] < 0)
-        new_any = got & ~self._ever[idx]
-        last[idx[got]] = step
-        self._ever[idx[got]] = True
+        key = f"last:{policy}"
+        if key not in self._paid.spec:
+            self._paid.add_column(key, np.int16, -1)
+        last = self._column(key, idx, -1)
+        month = got & (last != step)
+        new = got & (last < 0)
+        new_any = got & ~self._column("ever", idx, False)
+        rows = self._paid.add(idx[got])
+        self._paid[key][rows] = step
+        self._paid["ever"][rows] = True
         return [month.astype(float), new.astype(float), new_any.astype(float)]
 
     def people_paid(self, policy: str) -> int:
         """Distinct agents `policy` has paid so far."""
-        last = self._last_by.get(policy)
-        return 0 if last is None else int((last >= 0).sum())
+        key = f"last:{policy}"
+        return int((self._paid[key] >= 0).sum()) if key in self._paid.spec else 0
 
     def add_lump(self, step: int, policy: str, payer: str, kind: str, yuan: float) -> None:
         """Record a payment that goes to no worker (staff salaries, seats)."""

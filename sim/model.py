@@ -38,7 +38,7 @@ from .phase_kernels import (
     recruit,
     ties_at_cut,
 )
-from .policies import Effects, WorkerView, World, build_policies, write_month_effects
+from .policies import Effects, WorkerView, World, build_policies, code_dtype, write_month_effects
 from .recorder import Recorder
 from .schema import LEVERS, Scenario
 from .spells import CHANNELS, SpellLog
@@ -372,13 +372,16 @@ class LaborModel(mesa.Model):
         """Policy view of workers `idx` as columns (firm and prior spells may be
         given as they were before a move): the columns every policy reads are
         gathered in one compiled pass; any other column of the table is gathered
-        when a policy first asks for it."""
-        idx = np.asarray(idx, dtype=np.int64)
+        when a policy first asks for it. Columns are in the smallest types that
+        hold them (idx int32, county as the table keeps it, district by the
+        number of districts): the view of every employed worker is the policy
+        phase's largest array."""
+        idx = np.asarray(idx, dtype=np.int32)  # no copy of the month's int32 lists (the table fits int32 rows)
         n, f = len(idx), self.world.firms
-        cols = {
-            "county": np.empty(n, np.int64),
+        cols = {  # codes in the table's type and the smallest that holds every district (-1: none)
+            "county": np.empty(n, self.table.dtype["county"]),
             "poor": np.empty(n, np.bool_),
-            "district": np.empty(n, np.int64),
+            "district": np.empty(n, code_dtype(len(self.world.district_names))),
             "firm_wage": np.empty(n, np.float64),
             "program_firm": np.empty(n, np.bool_),
             "love_job": np.empty(n, np.bool_),

@@ -17,9 +17,10 @@ EXITS = ("open", "return_home", "other_region", "gave_up_search", "festival_stay
 SUPPORT_FLAGS = ("trained", "liaison", "subsidy", "love_job", "housed")
 
 
-# Columns in the smallest types that hold them (28 bytes a spell): steps fit int16 (a run
-# has at most 600 months, calendar.months), firm and broker ids need int32. The wider
-# columns come first so the row needs no padding but at its end.
+# Columns in the smallest types that hold them (25 bytes a spell, packed: the log is the
+# largest thing a big run keeps after the worker table, and an aligned row would be padded
+# to 28): steps fit int16 (a run has at most 600 months, calendar.months), firm and broker
+# ids need int32.
 SPELL_DTYPE = np.dtype(
     [
         ("broker_id", np.int32),  # broker who placed the worker (-1: none)
@@ -38,7 +39,6 @@ SPELL_DTYPE = np.dtype(
         ("age_band", np.uint8),  # the worker's (sim.table)
         ("female", np.bool_),
     ],
-    align=True,
 )
 STEP_COLUMNS = ("arrival_step", "hire_step", "job_end_step", "exit_step")  # int32 in the tidy table
 

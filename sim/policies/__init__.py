@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from .base import REGISTRY, BrokerOffer, Effects, Policy, WorkerView, World, write_month_effects
+from .base import REGISTRY, BrokerOffer, Effects, Policy, WorkerView, World, code_dtype, write_month_effects
 
 for _m in pkgutil.iter_modules(__path__):
     importlib.import_module(f"{__name__}.{_m.name}")
@@ -45,6 +45,7 @@ __all__ = [
     "Effects",
     "BrokerOffer",
     "build_policies",
+    "code_dtype",
     "policy_free",
     "write_month_effects",
     "REGISTRY",

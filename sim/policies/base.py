@@ -76,6 +76,15 @@ class Effects:
     marked: np.ndarray | None = None
 
 
+def code_dtype(n: int) -> np.dtype:
+    """The smallest signed integer type that holds codes 0..n-1 and -1 (none): a
+    view column of such codes cannot wrap around."""
+    for t in (np.int8, np.int16, np.int32):
+        if n - 1 <= np.iinfo(t).max:
+            return np.dtype(t)
+    return np.dtype(np.int64)
+
+
 @kernel
 def _write_effects(T, idx, hs, key_end, covered):
     """Store this month's effects of workers `idx` in the table: the quit-hazard

@@ -10,32 +10,35 @@ import numpy as np
 
 from ..jit import kernel
 from ..schema.policies import BrokerPolicy
+from ..sparse import SparseRows, row_of
 from .base import BrokerOffer, Policy, WorkerView
 
 
 @kernel
-def _in_follow_up(idx, broker, months_followed, months, out):
+def _in_follow_up(idx, broker, bits, before, months_followed, months, out):
     """Positions of the shown broker recruits followed up fewer than `months`
-    months so far, written to `out`; returns how many, and how many broker
-    recruits were shown."""
+    months so far (`months_followed` by row of `bits`/`before`, `sim.sparse`;
+    none without a row), written to `out`; returns how many."""
     n = 0
-    recruits = 0
     for j in range(len(idx)):
-        out[n] = j
-        n += broker[j] and months_followed[idx[j]] < months
-        recruits += broker[j]
-    return n, recruits
+        if broker[j]:
+            r = row_of(bits, before, idx[j])
+            if r < 0 or months_followed[r] < months:
+                out[n] = j
+                n += 1
+    return n
 
 
 class BrokerProgram(Policy):
     """Lists brokers at the start, offers recruitment while active, pays
-    follow-up fees; per-worker state counts months followed."""
+    follow-up fees; per-recruit state counts months followed."""
 
     schema = BrokerPolicy
 
     def __init__(self, name, cfg, world) -> None:
         super().__init__(name, cfg, world)
-        self.months_followed = np.zeros(world.n_workers, dtype=np.int8)  # at most follow_up_months (<= 60)
+        # months each recruit was followed up (at most follow_up_months <= 60), kept only for those followed
+        self.followed = SparseRows({"months": (np.int8, 0)})
         self.paid_by_broker = np.zeros(0)  # yuan, by broker id
 
     def _pay_brokers(self, step: int, kind: str, fee: float, w: dict) -> np.ndarray:
@@ -84,15 +87,15 @@ class BrokerProgram(Policy):
     def follow_up(self, step: int, w: dict) -> None:
         """Pay the fee for the broker-recruited employed workers of `w` still in follow-up
         (while the programme is active: `employed_month`)."""
-        if len(w["idx"]) == 0:
-            return
-        out = np.empty(len(w["idx"]), np.int64)
-        n, recruits = _in_follow_up(w["idx"], w["broker"], self.months_followed, self.cfg.follow_up_months, out)
+        recruits = int(np.count_nonzero(w["broker"]))
         if recruits == 0:
             return
+        out, f = np.empty(recruits, np.int32), self.followed
+        n = _in_follow_up(w["idx"], w["broker"], f.bits, f.before, f["months"], self.cfg.follow_up_months, out)
         sel = out[:n]
         got = self._pay_brokers(step, "broker_fee", self.cfg.fee_yuan_per_follow_up_month, _sub(w, sel))
-        self.months_followed[w["idx"][sel[got]]] += 1
+        rows = f.add(w["idx"][sel[got]])
+        f["months"][rows] += 1
 
 
 def _sub(w: WorkerView, sel: np.ndarray) -> dict:

@@ -8,6 +8,8 @@ when they quit, are re-matched in Ningbo more often. Salaries are paid monthly.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..jit import kernel, rule
@@ -33,25 +35,68 @@ def _count_eligible(county, poor, district, ok_group, ok_district):
 
 
 @kernel
-def _cover(idx, county, poor, district, ok_group, ok_district, rank, coverage, mult, covered, hazard):
-    """covered[j]: eligible shown worker j whose persistent rank is below `coverage`
-    (compared in float32, as numpy compares a float32 rank with a Python float);
-    hazard[j]: `mult` if covered, else 1."""
-    c32 = np.float32(coverage)
+def _cover(idx, county, poor, district, ok_group, ok_district, hi, cut, mult, covered, hazard, ties):
+    """covered[j]: eligible shown worker j whose persistent rank is below the cut
+    (ranks and cut as 24-bit integers, see `Liaison`): decided by the rank's high
+    16 bits `hi` unless they equal the cut's; hazard[j]: `mult` if covered, else 1.
+    Eligible workers whose high bits equal the cut's are left uncovered and
+    listed in `ties` as far as there is room; returns how many there are."""
+    cut_hi = cut >> 8
+    nt = 0
     for j in range(len(idx)):
-        covered[j] = _eligible(j, county, poor, district, ok_group, ok_district) and rank[idx[j]] < c32
+        covered[j] = False
+        if _eligible(j, county, poor, district, ok_group, ok_district):
+            h = int(hi[idx[j]])
+            if h == cut_hi:
+                if nt < len(ties):
+                    ties[nt] = j
+                nt += 1
+            else:
+                covered[j] = h < cut_hi
         hazard[j] = mult if covered[j] else 1.0
+    return nt
 
 
 class Liaison(Policy):
     """Assigns coverage each month and pays staff salaries. Effect on quitting:
-    x behavior.quit_hazard.liaison while covered."""
+    x behavior.quit_hazard.liaison while covered.
+
+    Each worker's persistent rank is a float32 uniform (k / 2**24, k a 24-bit
+    integer) drawn once from the stream `liaison_rank`, in worker order. Only
+    the high 16 bits of k are kept (2 bytes a worker, not 4); the low 8 bits
+    matter only for a worker whose high bits equal the cut's (a few a month) and
+    are drawn again for them from the stream's starting state (`_low_bits`)."""
 
     schema = LiaisonPolicy
 
     def __init__(self, name, cfg, world) -> None:
         super().__init__(name, cfg, world)
-        self.rank = world.streams["liaison_rank"].random(world.n_workers, dtype=np.float32)
+        gen = world.streams["liaison_rank"]
+        self._start = gen.bit_generator.state  # to draw a rank's low bits again
+        n = world.n_workers
+        self.hi = np.empty(n, np.uint16)
+        for a in range(0, n, 1 << 16):  # in blocks: the same draws, without a float32 array over every worker
+            u = gen.random(min(n - a, 1 << 16), dtype=np.float32)
+            self.hi[a : a + len(u)] = (u * np.float32(2**16)).astype(np.uint16)  # exact: k / 2**8, truncated
+
+    def _low_bits(self, i: np.ndarray) -> np.ndarray:
+        """Low 8 bits of the 24-bit ranks of workers `i`: numpy's float32 uniform is
+        the high 24 bits of a 32-bit half (worker i: the low half of 64-bit output
+        i // 2 if i is even, else the high half), so one output drawn again from
+        the starting state gives them."""
+        out = np.empty(len(i), np.int64)
+        held = self._start["has_uint32"]  # a half left over from earlier draws goes to worker 0
+        for k, w in enumerate(i.tolist()):
+            if held and w == 0:
+                half = self._start["uinteger"]
+            else:
+                bg = np.random.PCG64()
+                bg.state = self._start
+                bg.advance((w - held) // 2)
+                x = int(bg.random_raw())
+                half = (x >> 32) if (w - held) % 2 else (x & 0xFFFFFFFF)
+            out[k] = (half >> 8) & 0xFF
+        return out
 
     def employed_month(self, step: int, w: dict) -> Effects:
         """Cover a share of the eligible employed workers this month."""
@@ -59,8 +104,9 @@ class Liaison(Policy):
         return Effects(hazard=hazard, hazard_key="liaison", covered=covered, support="liaison", marked=covered)
 
     def covered(self, step: int, w: dict) -> tuple[np.ndarray, np.ndarray]:
-        """Coverage mask over employed workers `w` (by their persistent rank), and
-        the quit-hazard multiplier it gives them."""
+        """Coverage mask over employed workers `w` (by their persistent rank: below
+        the coverage, compared in float32 as numpy compares a float32 rank with a
+        Python float), and the quit-hazard multiplier it gives them."""
         n = len(w["idx"])
         if not self.active(step) or n == 0 or self.cfg.staff == 0:
             return np.zeros(n, dtype=bool), np.ones(n)
@@ -71,7 +117,22 @@ class Liaison(Policy):
         cols = (w["county"], w["poor"], w["district"], ok_group, ok_district)
         people = _count_eligible(*cols) * self.world.scale
         coverage = min(1.0, self.cfg.staff * self.cfg.workers_per_liaison / people) if people else 0.0
+        return self.below(w, coverage)
+
+    def below(self, w: dict, coverage: float) -> tuple[np.ndarray, np.ndarray]:
+        """Eligible workers of `w` whose rank is below `coverage` (compared in float32),
+        and the quit-hazard multiplier that gives them."""
+        n = len(w["idx"])
+        cols = (w["county"], w["poor"], w["district"], *self.eligible_codes())
+        cut = math.ceil(float(np.float32(coverage)) * 2**24)  # rank k / 2**24 < coverage (float32) iff k < cut
         covered, hazard = np.empty(n, bool), np.empty(n)
         mult = self.world.behavior.quit_hazard.liaison
-        _cover(w["idx"], *cols, self.rank, coverage, mult, covered, hazard)
+        ties = np.empty(64, np.int64)
+        nt = _cover(w["idx"], *cols, self.hi, cut, mult, covered, hazard, ties)
+        if nt > len(ties):
+            ties = np.empty(nt, np.int64)
+            _cover(w["idx"], *cols, self.hi, cut, mult, covered, hazard, ties)
+        tie = ties[:nt][self._low_bits(w["idx"][ties[:nt]]) < (cut & 0xFF)]
+        covered[tie] = True
+        hazard[tie] = mult
         return covered, hazard

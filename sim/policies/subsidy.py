@@ -27,6 +27,7 @@ from .. import rules
 from ..calendar import month_key
 from ..jit import kernel, rule
 from ..schema.policies import SubsidyPolicy
+from ..sparse import SparseRows, row_of
 from ..streams import uniform
 from .base import Effects, Policy, World
 
@@ -41,181 +42,212 @@ def _rule(cfg):
     return cfg[b], cfg[b + 1], cfg[b + 2], cfg[b + 3], cfg[b + 4], cfg[b + 5], cfg[b + 6], cfg[b + 7]
 
 
-@kernel
-def _month(
-    idx, county, poor, district, program, wage, T, arrival, step, start_step,
-    claim, months, nxt, prv, last, u_key, cfg, sched, last_month, keep_last_month, qh,
-    bonus_after, due_at, due_yuan, bonus_at, hazard, counts,
-):  # fmt: skip
-    """One month of work of the workers shown (`idx`, their view columns; the
-    worker table `T` for the first away step and spell of those who decide).
-
-    A worker in a qualifying job (group and district allowed by `cfg`, program
-    firm if asked) who has not yet decided decides now if in the cohort (spell
-    began at or after `start_step` when new hires only; first-time migrants when
-    asked): claims with probability take_up (one draw per person). A claimant's
-    month counts; the entries due by now are listed (`due_at`: positions in the
-    view, `due_yuan`: yuan). Claimants with `bonus_after` months or more (>= 0:
-    a transport bonus is on offer) who have not had it are listed in `bonus_at`.
-    `counts` gets the lengths of both lists. `hazard[j]`: the quit-hazard
-    multiplier (`_hazard_of`) as the state stands now (workers paid this month
-    get theirs again after the payment, `_hazard_at`). Per-worker state: `claim`
-    (0 undecided, -1 declined, 1 claims, 2 claims and had the bonus), `months`
-    counted, `nxt` next entry of the schedule, `prv` and `last` (`_commit`)."""
-    n = len(sched)
+@rule
+def _qualifies(j, county, poor, district, program, cfg):
+    """Whether shown worker j is in a qualifying job: group and district allowed by
+    `cfg`, a program firm if asked."""
     ng = int(cfg[0])
-    waiting, every, lump, lag, take_up, program_only, new_only, first_only = _rule(cfg)
-    nd = 0
-    nb = 0
+    g = 2 * int(county[j]) + int(poor[j])
+    d = int(district[j])
+    program_only = _rule(cfg)[5]
+    return cfg[2 + g] != 0.0 and d >= 0 and cfg[2 + ng + d] != 0.0 and (program_only <= 0.0 or program[j])
+
+
+@kernel
+def _deciders(idx, county, poor, district, program, T, arrival, bits, before, start_step, u_key, cfg, out_j, out_c):
+    """Shown workers in a qualifying job (`_qualifies`) who have not decided yet (no
+    row in `bits`/`before`: `sim.sparse`) and are in the cohort (spell began at or
+    after `start_step` when new hires only; first-time migrants when asked)
+    decide now: claim (1) with probability take_up (one draw per person), else
+    decline (-1). Their positions in the view go to `out_j` and their choices to
+    `out_c`, as far as there is room; returns how many decided (if more than the
+    room, call again with room for all: nothing else is written)."""
+    _, _, _, _, take_up, _, new_only, first_only = _rule(cfg)
+    n = 0
     for j in range(len(idx)):
         i = idx[j]
-        g = 2 * int(county[j]) + int(poor[j])
-        d = int(district[j])
-        if cfg[2 + g] != 0.0 and d >= 0 and cfg[2 + ng + d] != 0.0 and (program_only <= 0.0 or program[j]):
-            c = claim[i]
-            if c == 0:
-                s = T[i].spell
-                start = arrival[s] if s >= 0 else -1
-                fa = T[i].first_away
-                if new_only > 0.0 and start < start_step:
-                    c = 0
-                elif first_only > 0.0 and fa != -1 and fa <= start:
-                    c = 0
-                else:
-                    c = 1 if uniform(u_key, i) < take_up else -1
-                    claim[i] = c
-            if c > 0:
-                mo = int(months[i]) + 1
-                months[i] = mo
-                k = int(nxt[i])
-                total = 0.0
-                while k < n and rules.subsidy_due_month(k, n, waiting, every, lump, lag) <= mo:
-                    total += sched[k]
-                    k += 1
-                if total > 0.0:
-                    due_at[nd] = j
-                    due_yuan[nd] = total
-                    nd += 1
-        if bonus_after >= 0 and claim[i] == 1 and months[i] >= bonus_after:
-            bonus_at[nb] = j
-            nb += 1
-        hazard[j] = _hazard_of(i, wage[j], step, claim, months, nxt, prv, last, sched, cfg, last_month,
-                               keep_last_month, qh)  # fmt: skip
-    counts[0] = nd
-    counts[1] = nb
+        if not _qualifies(j, county, poor, district, program, cfg) or row_of(bits, before, i) >= 0:
+            continue
+        s = T[i].spell
+        start = arrival[s] if s >= 0 else -1
+        fa = T[i].first_away
+        if new_only > 0.0 and start < start_step:
+            continue
+        if first_only > 0.0 and fa != -1 and fa <= start:
+            continue
+        if n < len(out_j):
+            out_j[n] = j
+            out_c[n] = 1 if uniform(u_key, i) < take_up else -1
+        n += 1
+    return n
 
 
 @kernel
-def _settled(idx, claim, months, nxt, sched, cfg, out):
+def _month(
+    idx, county, poor, district, program, wage, step, bits, before, claim, months, nxt, prv, last, cfg, sched,
+    last_month, keep_last_month, qh, bonus_after, due_at, due_yuan, bonus_at, hz_at, hz_val, counts,
+):  # fmt: skip
+    """One month of work of the workers shown (`idx`, their view columns), after
+    those who decide now have decided (`_deciders`). Only workers who decided
+    have a row (`bits`/`before`: `sim.sparse`); the others have no claim and a
+    quit-hazard multiplier of 1. A claimant in a qualifying job counts the month;
+    the entries due by now are listed (`due_at`: positions in the view,
+    `due_yuan`: yuan). Claimants with `bonus_after` months or more (>= 0: a
+    transport bonus is on offer) who have not had it are listed in `bonus_at`.
+    Every shown worker with a row is listed in `hz_at` with its quit-hazard
+    multiplier (`_hazard_of`) as the state stands now in `hz_val` (workers paid
+    this month get theirs again after the payment, `_hazard_at`). `counts` gets
+    the lengths of the three lists. Per-worker state, by row: `claim` (-1
+    declined, 1 claims, 2 claims and had the bonus), `months` counted, `nxt`
+    next entry of the schedule, `prv` and `last` (`_commit`)."""
+    n = len(sched)
+    waiting, every, lump, lag, _, _, _, _ = _rule(cfg)
+    nd = 0
+    nb = 0
+    nh = 0
+    for j in range(len(idx)):
+        r = row_of(bits, before, idx[j])
+        if r < 0:
+            continue
+        if claim[r] > 0 and _qualifies(j, county, poor, district, program, cfg):
+            mo = int(months[r]) + 1
+            months[r] = mo
+            k = int(nxt[r])
+            total = 0.0
+            while k < n and rules.subsidy_due_month(k, n, waiting, every, lump, lag) <= mo:
+                total += sched[k]
+                k += 1
+            if total > 0.0:
+                due_at[nd] = j
+                due_yuan[nd] = total
+                nd += 1
+        if bonus_after >= 0 and claim[r] == 1 and months[r] >= bonus_after:
+            bonus_at[nb] = j
+            nb += 1
+        hz_at[nh] = j
+        hz_val[nh] = _hazard_of(r, wage[j], step, claim, months, nxt, prv, last, sched, cfg, last_month,
+                                keep_last_month, qh)  # fmt: skip
+        nh += 1
+    counts[0] = nd
+    counts[1] = nb
+    counts[2] = nh
+
+
+@kernel
+def _settled(idx, bits, before, claim, months, nxt, sched, cfg, out):
     """out[j]: yuan earned by shown worker j (by the cadence) but held back by the
     lag: paid when the worker quits openly (`Subsidy.on_quit`)."""
     n = len(sched)
     waiting, every, lump, _, _, _, _, _ = _rule(cfg)
     for j in range(len(idx)):
-        i = idx[j]
+        r = row_of(bits, before, idx[j])
         out[j] = 0.0
-        if claim[i] <= 0:
+        if r < 0 or claim[r] <= 0:
             continue
-        k = int(nxt[i])
-        while k < n and rules.subsidy_due_month(k, n, waiting, every, lump, 0.0) <= months[i]:
+        k = int(nxt[r])
+        while k < n and rules.subsidy_due_month(k, n, waiting, every, lump, 0.0) <= months[r]:
             out[j] += sched[k]
             k += 1
 
 
 @kernel
-def _commit(idx, at, step, months, nxt, prv, last, sched, cfg, with_lag, last_month, keep_last_month):
-    """Advance the schedule of the shown workers paid (`at`: positions in `idx`):
-    next entry past every entry now paid (counting the lag if `with_lag`), the
-    entry it started from (`prv`: the last payment stood for entries prv..nxt)
-    and the step of the last payment; `last_month` (its monthly amount) only if
+def _commit(rows, step, months, nxt, prv, last, sched, cfg, with_lag, last_month, keep_last_month):
+    """Advance the schedule of the workers paid (their `rows`): next entry past
+    every entry now paid (counting the lag if `with_lag`), the entry it started
+    from (`prv`: the last payment stood for entries prv..nxt) and the step of
+    the last payment; `last_month` (its monthly amount) only if
     `keep_last_month` (after a dated change of the schedule)."""
     n = len(sched)
     waiting, every, lump, lag, _, _, _, _ = _rule(cfg)
     if not with_lag:
         lag = 0.0
-    for r in range(len(at)):
-        i = idx[at[r]]
-        k = int(nxt[i])
+    for q in range(len(rows)):
+        r = rows[q]
+        k = int(nxt[r])
         k0 = k
         total, entries = 0.0, 0
-        while k < n and rules.subsidy_due_month(k, n, waiting, every, lump, lag) <= months[i]:
+        while k < n and rules.subsidy_due_month(k, n, waiting, every, lump, lag) <= months[r]:
             total += sched[k]
             entries += 1
             k += 1
-        nxt[i] = k
-        prv[i] = k0
-        last[i] = step
+        nxt[r] = k
+        prv[r] = k0
+        last[r] = step
         if keep_last_month:
-            last_month[i] = total / max(entries, 1)
+            last_month[r] = total / max(entries, 1)
 
 
 @rule
-def _last_amount(i, prv, nxt, sched, last_month, keep_last_month):
-    """Monthly amount the last payment of worker i stood for: the mean of the
-    entries it paid (prv..nxt), or `last_month[i]` once a dated change kept it."""
+def _last_amount(r, prv, nxt, sched, last_month, keep_last_month):
+    """Monthly amount the last payment of row r stood for: the mean of the
+    entries it paid (prv..nxt), or `last_month[r]` once a dated change kept it."""
     if keep_last_month:
-        return last_month[i]
+        return last_month[r]
     total = 0.0
-    for k in range(int(prv[i]), int(nxt[i])):
+    for k in range(int(prv[r]), int(nxt[r])):
         total += sched[k]
-    return total / max(int(nxt[i]) - int(prv[i]), 1)
+    return total / max(int(nxt[r]) - int(prv[r]), 1)
 
 
 @kernel
 def _keep_last_amounts(claim, last, prv, nxt, sched, out):
-    """out[i]: monthly amount of every paid worker's last payment, by the schedule
+    """out[r]: monthly amount of every paid row's last payment, by the schedule
     in force now (kept before a dated change replaces it)."""
-    for i in range(len(claim)):
-        out[i] = _last_amount(i, prv, nxt, sched, out, False) if claim[i] > 0 and last[i] >= 0 else 0.0
+    for r in range(len(claim)):
+        out[r] = _last_amount(r, prv, nxt, sched, out, False) if claim[r] > 0 and last[r] >= 0 else 0.0
 
 
 @rule
-def _hazard_of(i, wage, step, claim, months, nxt, prv, last, sched, cfg, last_month, keep_last_month, qh):
-    """Quit-hazard multiplier of worker i earning `wage` (`rules.subsidy_hazard`):
-    present value of the entries still to come, or the cliff in the months
-    from the last payment once the schedule is done. `qh`: value per wage,
-    discount rate, cliff per wage, cliff months."""
-    if claim[i] <= 0:
+def _hazard_of(r, wage, step, claim, months, nxt, prv, last, sched, cfg, last_month, keep_last_month, qh):
+    """Quit-hazard multiplier of the worker of row r earning `wage`
+    (`rules.subsidy_hazard`): present value of the entries still to come, or
+    the cliff in the months from the last payment once the schedule is done.
+    `qh`: value per wage, discount rate, cliff per wage, cliff months."""
+    if claim[r] <= 0:
         return 1.0
     n = len(sched)
     waiting, every, lump, lag, _, _, _, _ = _rule(cfg)
-    if nxt[i] < n:
-        v = rules.subsidy_value(int(nxt[i]), int(months[i]), sched, waiting, every, lump, lag, qh[1])
+    if nxt[r] < n:
+        v = rules.subsidy_value(int(nxt[r]), int(months[r]), sched, waiting, every, lump, lag, qh[1])
         return rules.subsidy_hazard(v, 0.0, wage, qh[0], qh[2])
-    if last[i] >= 0 and step - last[i] < qh[3]:
-        lm = _last_amount(i, prv, nxt, sched, last_month, keep_last_month)
+    if last[r] >= 0 and step - last[r] < qh[3]:
+        lm = _last_amount(r, prv, nxt, sched, last_month, keep_last_month)
         return rules.subsidy_hazard(0.0, lm, wage, qh[0], qh[2])
     return 1.0
 
 
 @kernel
-def _hazard_at(idx, at, wage, step, claim, months, nxt, prv, last, sched, cfg, last_month, keep_last_month, qh, out):
-    """out[at[r]]: the quit-hazard multiplier (`_hazard_of`) of the shown workers `at`
-    (positions in `idx`), after their payment this month."""
-    for r in range(len(at)):
-        j = at[r]
-        out[j] = _hazard_of(idx[j], wage[j], step, claim, months, nxt, prv, last, sched, cfg, last_month,
+def _hazard_at(rows, at, wage, step, claim, months, nxt, prv, last, sched, cfg, last_month, keep_last_month, qh, out):
+    """out[q]: the quit-hazard multiplier (`_hazard_of`) of the workers paid (their
+    `rows`, earning wage[at[q]]), after their payment this month."""
+    for q in range(len(rows)):
+        out[q] = _hazard_of(rows[q], wage[at[q]], step, claim, months, nxt, prv, last, sched, cfg, last_month,
                             keep_last_month, qh)  # fmt: skip
 
 
 class Subsidy(Policy):
-    """Per-worker state (one schedule per person), in the smallest types that hold
-    it (7 bytes a worker): claim (0 undecided, -1 declined, 1 claims, 2 claims and
-    had the transport bonus), months of work counted, next entry, the entry the
-    last payment started from, and the step of the last payment."""
+    """Per-worker state (one schedule per person), kept only for the workers who
+    have decided whether to claim (`sim.sparse`: a row each, 7 bytes, and a bit
+    for every other worker): claim (-1 declined, 1 claims, 2 claims and had the
+    transport bonus), months of work counted, next entry, the entry the last
+    payment started from, and the step of the last payment."""
 
     schema = SubsidyPolicy
     audits_payments = True
 
     def __init__(self, name, cfg, world: World) -> None:
         super().__init__(name, cfg, world)
-        n = world.n_workers
-        self.claim = np.zeros(n, np.int8)
-        self.months = np.zeros(n, np.int16)  # months of work counted (a run has at most 600)
-        self.nxt = np.zeros(n, np.int8)  # schedules have at most 60 entries
-        self.prv = np.zeros(n, np.int8)
-        self.last = np.full(n, -1, np.int16)  # step of the last payment (-1: none)
-        self.last_month: np.ndarray | None = None  # kept only once a dated change replaced the schedule
+        self.rows = SparseRows(
+            {
+                "claim": (np.int8, 0),
+                "months": (np.int16, 0),  # months of work counted (a run has at most 600)
+                "nxt": (np.int8, 0),  # schedules have at most 60 entries
+                "prv": (np.int8, 0),
+                "last": (np.int16, -1),  # step of the last payment (-1: none)
+            }
+        )
+        self._room = 256  # room for the month's deciders (`_decide`)
+        self.keeps_last_month = False  # a `last_month` column once a dated change replaced the schedule
         self.sched = np.asarray(cfg.schedule_yuan, dtype=np.float64)
         self.cfg_vec = self._cfg()
         self.start_step = 0 if cfg.start is None else month_key(cfg.start) - world.calendar.start
@@ -224,21 +256,31 @@ class Subsidy(Policy):
 
     @property
     def state(self) -> np.ndarray:
-        """Per-worker state as (workers, 4) int32: claim (0, 1 or -1), months of work
-        counted, next entry, step of the last payment (for tests and inspection)."""
-        return np.stack([np.sign(self.claim), self.months, self.nxt, self.last], axis=1).astype(np.int32)
+        """Per-worker state as (workers, 4) int32: claim (0 undecided, 1 or -1),
+        months of work counted, next entry, step of the last payment (for tests and
+        inspection)."""
+        n = self.world.n_workers
+        cols = [np.sign(self.rows.dense("claim", n))] + [self.rows.dense(k, n) for k in ("months", "nxt", "last")]
+        return np.stack(cols, axis=1).astype(np.int32)
+
+    def _state(self) -> tuple:
+        """The kernels' view of the state: membership, then the columns by row."""
+        r = self.rows
+        return r.bits, r.before, r["claim"], r["months"], r["nxt"], r["prv"], r["last"]
 
     def _last_month_args(self) -> tuple[np.ndarray, bool]:
-        keep = self.last_month is not None
-        return (self.last_month if keep else np.zeros(0)), keep
+        keep = self.keeps_last_month
+        return (self.rows["last_month"] if keep else np.zeros(0)), keep
 
     def reconfigure(self, cfg) -> None:
         """A dated change: the new schedule and rules apply from this month, to the
         entries not yet paid; each person keeps their place in their schedule and the
         new-hire cohort still counts from the policy's first start."""
-        if self.last_month is None:  # what each last payment stood for, by the schedule that paid it
-            self.last_month = np.zeros(len(self.claim))
-            _keep_last_amounts(self.claim, self.last, self.prv, self.nxt, self.sched, self.last_month)
+        if not self.keeps_last_month:  # what each last payment stood for, by the schedule that paid it
+            r = self.rows
+            r.add_column("last_month", np.float64, 0.0)
+            _keep_last_amounts(r["claim"], r["last"], r["prv"], r["nxt"], self.sched, r["last_month"])
+            self.keeps_last_month = True
         super().reconfigure(cfg)
         self.sched = np.asarray(cfg.schedule_yuan, dtype=np.float64)
         self.cfg_vec = self._cfg()
@@ -278,6 +320,23 @@ class Subsidy(Policy):
         ok = c[2 : 2 + ng].reshape(nc, 2) * c[2 + ng + np.asarray(paired_district)][:, None]
         return ok * pv * self.cfg.take_up
 
+    def _decide(self, w: dict) -> None:
+        """Shown workers in a qualifying job who have not decided yet and are in the
+        cohort decide now whether to claim (`_deciders`); they get a row. Room for
+        twice last month's deciders: a second pass only when more decide."""
+        r = self.rows
+        cols = (w["idx"], w["county"], w["poor"], w["district"], w["program_firm"], w.table, w.arrival)
+        args = (r.bits, r.before, self.start_step, self.u_key, self.cfg_vec)
+        out_j, out_c = np.empty(self._room, np.int32), np.empty(self._room, np.int8)
+        k = _deciders(*cols, *args, out_j, out_c)
+        if k > len(out_j):
+            out_j, out_c = np.empty(k, np.int32), np.empty(k, np.int8)
+            _deciders(*cols, *args, out_j, out_c)
+        self._room = max(256, 2 * k)
+        if k:
+            rows = r.add(w["idx"][out_j[:k]])
+            r["claim"][rows] = out_c[:k]
+
     def employed_month(self, step: int, w: dict) -> Effects | None:
         """Pay what is due for the month just completed (one payment per person
         across subsidy policies, as far as the budget allows), then the transport
@@ -285,20 +344,21 @@ class Subsidy(Policy):
         worker's quit hazard."""
         if not self.active(step) or len(w["idx"]) == 0:
             return None
+        self._decide(w)
         idx = w["idx"]
         n = len(idx)
-        due_at, due_yuan, bonus_at = np.empty(n, np.int32), np.empty(n), np.empty(n, np.int32)
-        hazard, counts = np.empty(n), np.zeros(2, np.int64)
+        room = min(n, self.rows.n)  # every list below holds only workers with a row
+        due_at, due_yuan, bonus_at = np.empty(room, np.int32), np.empty(room), np.empty(room, np.int32)
+        hz_at, hz_val, counts = np.empty(room, np.int32), np.empty(room), np.zeros(3, np.int64)
         c, qh = self.cfg, self.world.behavior.quit_hazard
         bonus_after = c.transport_bonus_after_months if c.transport_bonus_yuan > 0 else -1
         lm, keep = self._last_month_args()
         q = np.array([qh.subsidy_value_per_wage, qh.subsidy_discount_month, qh.subsidy_cliff_per_wage,
                       qh.subsidy_cliff_months], dtype=np.float64)  # fmt: skip
-        state = (self.claim, self.months, self.nxt, self.prv, self.last)
+        state = self._state()
         _month(
-            idx, w["county"], w["poor"], w["district"], w["program_firm"], w["firm_wage"], w.table, w.arrival, step,
-            self.start_step, *state, self.u_key, self.cfg_vec, self.sched, lm, keep, q,
-            bonus_after, due_at, due_yuan, bonus_at, hazard, counts,
+            idx, w["county"], w["poor"], w["district"], w["program_firm"], w["firm_wage"], step, *state,
+            self.cfg_vec, self.sched, lm, keep, q, bonus_after, due_at, due_yuan, bonus_at, hz_at, hz_val, counts,
         )  # fmt: skip
         sel, due = due_at[: counts[0]], due_yuan[: counts[0]]
         free = ~self.world.ledger.subsidy_paid_in(step, idx[sel])
@@ -306,9 +366,15 @@ class Subsidy(Policy):
         got = self.pay(step, "subsidy", due, w["poor"][sel], w["county"][sel], idx[sel])
         at = sel[got]
         self.world.ledger.mark_subsidy(step, idx[at])
-        _commit(idx, at, step, self.months, self.nxt, self.prv, self.last, self.sched, self.cfg_vec, True, lm, keep)
-        _hazard_at(idx, at, w["firm_wage"], step, *state, self.sched, self.cfg_vec, lm, keep, q, hazard)
+        rows = self.rows.rows(idx[at])
+        _commit(rows, step, *state[3:], self.sched, self.cfg_vec, True, lm, keep)
+        hz_at, hz_val = hz_at[: counts[2]], hz_val[: counts[2]]
+        after = np.empty(len(at))
+        _hazard_at(rows, at, w["firm_wage"], step, *state[2:], self.sched, self.cfg_vec, lm, keep, q, after)
+        hz_val[np.searchsorted(hz_at, at)] = after  # the paid are listed in hz_at (they have a row), in view order
         self._note(idx[at], due[got])
+        hazard = np.ones(n)
+        hazard[hz_at] = hz_val
         paid = np.zeros(n, bool)
         paid[at] = True
         self._bonus(step, w, bonus_at[: counts[1]].copy())
@@ -321,12 +387,13 @@ class Subsidy(Policy):
             return
         idx = w["idx"]
         owed = np.empty(len(idx))
-        _settled(idx, self.claim, self.months, self.nxt, self.sched, self.cfg_vec, owed)
+        r = self.rows
+        _settled(idx, r.bits, r.before, r["claim"], r["months"], r["nxt"], self.sched, self.cfg_vec, owed)
         sel = np.flatnonzero(owed > 0)
         got = self.pay(step, "subsidy_settlement", owed[sel], w["poor"][sel], w["county"][sel], idx[sel])
         at = sel[got]
         lm, keep = self._last_month_args()
-        _commit(idx, at, step, self.months, self.nxt, self.prv, self.last, self.sched, self.cfg_vec, False, lm, keep)
+        _commit(self.rows.rows(idx[at]), step, *self._state()[3:], self.sched, self.cfg_vec, False, lm, keep)
         self._note(idx[at], owed[at])
 
     def _bonus(self, step: int, w: dict, sel: np.ndarray) -> None:
@@ -337,5 +404,5 @@ class Subsidy(Policy):
         idx = w["idx"]
         amounts = np.full(sel.size, self.cfg.transport_bonus_yuan)
         got = self.pay(step, "transport_bonus", amounts, w["poor"][sel], w["county"][sel], idx[sel])
-        self.claim[idx[sel[got]]] = 2
+        self.rows["claim"][self.rows.rows(idx[sel[got]])] = 2
         self._note(idx[sel[got]], amounts[got])

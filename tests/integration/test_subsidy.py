@@ -146,6 +146,7 @@ def test_first_time_migrants_across_destinations(write_scenario):
     s = m.policies["s"]
     claimed = np.flatnonzero(s.state[:, 0] != 0)
     assert len(claimed)
+    assert (s.rows.members() == claimed).all()  # state is kept for those who decided, no one else
     # everyone who claimed was first seen away in this Ningbo spell, never in the PRD or another region before
     fa = m.table["first_away"][claimed]
     assert (fa >= 1).all()
@@ -190,3 +191,14 @@ def test_lag_is_settled_on_an_open_quit(write_scenario):
     # without a lag nothing is settled
     b0 = _run(_model(write_scenario, "nolag", {"schedule_yuan": [100.0] * 12}, months=8))
     assert "subsidy_settlement" not in set(b0["kind"])
+
+
+def test_more_deciders_than_the_room_kept_for_them_all_decide(write_scenario):
+    """Every worker employed in the first month decides at once (the policy keeps room
+    for a few hundred deciders a month; more get a second pass, no one waits a month)."""
+    m = build_model(scenario(write_scenario, "crowd", {"schedule_yuan": [100.0] * 6}, per_agent=4), 2, "arrays")
+    shown, phase = [], m.policy_phase
+    m.policy_phase = lambda month: (shown.append(month.employed.copy()), phase(month))
+    m.step()
+    decided = m.policies["s"].rows.members()
+    assert len(decided) > 1000 and (decided == np.sort(shown[0])).all()  # everyone is eligible, all employed

@@ -29,7 +29,7 @@ def test_the_log_keeps_its_rows_and_new_rows_are_zero():
     assert list(log.rows["arrival_step"][:6]) == [3, 3, 3, 3, 5, 5]
     assert log.rows["exit_step"][1] == 7 and (log.rows["exit_step"][4:44] == -1).all()
     assert not log.rows[44:].tobytes().strip(b"\0")  # capacity not used yet: zeros
-    assert SPELL_DTYPE.itemsize == 28
+    assert SPELL_DTYPE.itemsize == 25  # packed: no padding
 
 
 def test_a_policy_view_does_not_pin_the_log_so_it_grows_in_place():
@@ -53,10 +53,10 @@ def test_copies_hold_the_same_rows_and_are_independent():
         assert log.n == 5 and twin.n == 55
 
 
-def test_the_ledger_grows_its_worker_arrays_by_an_eighth():
+def test_the_ledger_keeps_rows_only_for_the_people_paid():
     led = Ledger()
     led.mark_subsidy(0, np.array([999]))
-    assert len(led._subsidy_step) == 1000  # exactly what is needed the first time
+    led.add(1, "p", "ningbo", "subsidy", np.array([5.0, 0.0]), np.ones(2), np.zeros(2, int), 1.0, np.array([9, 40]))
     led.mark_subsidy(1, np.array([1000]))
-    assert len(led._subsidy_step) == 1125 and len(led._ever) == 1125
-    assert led.subsidy_paid_in(1, np.array([1000, 999])).tolist() == [True, False]
+    assert led._paid.members().tolist() == [9, 999, 1000]  # nobody else, not worker 40 (paid nothing)
+    assert led.subsidy_paid_in(1, np.array([1000, 999, 9, 5])).tolist() == [True, False, False, False]
