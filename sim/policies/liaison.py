@@ -90,7 +90,7 @@ class Liaison(Policy):
             if held and w == 0:
                 half = self._start["uinteger"]
             else:
-                bg = np.random.PCG64()
+                bg = np.random.PCG64(0)  # its state is replaced at once: no draw of its own
                 bg.state = self._start
                 bg.advance((w - held) // 2)
                 x = int(bg.random_raw())
