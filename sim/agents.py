@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import mesa
 
-from .params import M_FESTIVAL
 from .table import COLUMNS, cell, set_column
 from .transitions import calendar_row, decide_row
 
@@ -123,8 +122,7 @@ class Worker(mesa.Agent):
     def calendar(self) -> None:
         """The month begins for this worker (`transitions.calendar_row`)."""
         m, model = self.model.month, self.model
-        festival = m.facts[M_FESTIVAL] > 0
-        calendar_row(self.idx, model.table, m.facts, model.P, m.keys, model.recorder.counts, festival)
+        calendar_row(self.idx, model.table, m.facts, model.P, m.keys, model.recorder.counts, m.festival)
 
     def step(self) -> None:
         """Decide, by place (`transitions.decide_row`); broker recruits travel instead."""
