@@ -45,7 +45,7 @@ repeats = int(sys.argv[1])
 sc = load_scenario("teaching_small")
 out = Path(tempfile.mkdtemp())
 
-def cli_path():
+def cli_path():  # "build" is build_model alone here: teaching_small runs on agents (run_twin steps no month of the run)
     t0 = time.perf_counter(); m = build_model(sc, 1, "auto")
     twin_monthly, twin = run_twin(m, None)
     t1 = time.perf_counter(); m.run()

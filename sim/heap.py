@@ -38,7 +38,9 @@ def release_free_memory() -> None:
     """Return freed C-heap memory to the system (glibc's malloc_trim; elsewhere
     nothing), and from now on map blocks of `BIG` bytes or more on their own and
     keep up to `TRIM` bytes free at the heap's top (fixed: glibc would otherwise
-    raise its threshold as big blocks are freed)."""
+    raise its threshold as big blocks are freed). The setting is the whole
+    process's and stays after the model is gone (a notebook or a sweep worker
+    keeps it; it changes no result, only where freed memory goes)."""
     libc = _libc()
     if libc is not None:
         libc.mallopt(_M_MMAP_THRESHOLD, BIG)

@@ -15,7 +15,6 @@ Step order:
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import mesa
@@ -30,7 +29,7 @@ from .counts import early_failures, first_arrival_from, leaders_and_recruits
 from .heap import release_free_memory
 from .ledger import Ledger
 from .market import MarketLog, firm_wages, job_path, prd_wage, years_since_start
-from .params import M_FESTIVAL, pack_behavior, pack_month, tenure_bands
+from .params import pack_behavior, pack_month, tenure_bands
 from .phase_kernels import (
     accept_and_recruit,
     gather_view,
@@ -99,10 +98,10 @@ class Month:
     leaders: np.ndarray | None = None  # team leaders' firms by county, if the engine counted them (calendar pass)
     retained: np.ndarray | None = None  # brokers' recruits in a Ningbo job, counted with `leaders`
 
-    @functools.cached_property
+    @property
     def festival(self) -> bool:
         """Whether this is the Spring Festival month (`transitions.calendar_row`)."""
-        return bool(self.facts[M_FESTIVAL] > 0)
+        return self.info.festival
 
 
 class LaborModel(mesa.Model):

@@ -51,9 +51,10 @@ def build_model(scenario: Scenario, seed: int | None = None, engine: str = "auto
 def run(scenario: Scenario, seed: int | None = None, engine: str = "auto", progress=None) -> RunResult:
     """Run every month and collect the tables.
 
-    When the run is scored against a twin without the lockdown (T6), the twin is forked
-    from the run at its first lockdown month (`sim.metrics.targets.forked_twin`) and run
-    before the run goes on, instead of being built and run from the first month.
+    When the run is scored against a twin without the lockdown (T6), the twin is run
+    first (`run_twin`: on the arrays engine forked from the run at its first lockdown
+    month, on the agents engine built and run from the first month); its time is
+    reported as `twin_seconds`, apart from the run's `wall_seconds`.
 
     Args:
         scenario: A validated scenario.
@@ -93,10 +94,9 @@ def run_twin(model, progress) -> tuple[pd.DataFrame | None, float]:
         t0 = time.perf_counter()
         twin = forked_twin(model, months)
     twin.run()
-    seconds = time.perf_counter() - t0
     monthly = twin.recorder.table(model.world.county_names)
     del twin
-    return monthly, seconds
+    return monthly, time.perf_counter() - t0
 
 
 def collect(model, wall: float, twin_monthly: pd.DataFrame | None = None) -> RunResult:
