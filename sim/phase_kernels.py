@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .jit import kernel, rule
+from .jit import ix, kernel, rule
 from .streams import uniform
 from .table import FB_BROKER, FB_IS_BROKER, FB_LOVE_JOB, flag
 
@@ -161,17 +161,17 @@ def accept_and_recruit(
     n = 0
     for r in range(len(rows)):  # a worker accepts with p_accept (p_accept_poor if registered poor)
         i = rows[r]
-        c = T[i].county
-        p = p_accept_poor if T[i].poor else p_accept
-        acc = (not skip[i]) & (uniform(key_accept, i) < p)
-        u = uniform(key_order, i)
-        out[n] = i  # branch-free (acceptance is random, a branch on it would mispredict)
+        x = ix(i)  # unsigned: no check for a negative index on each access of the row
+        p = p_accept_poor if T[x].poor else p_accept
+        if skip[x] or uniform(key_accept, x) >= p:
+            continue  # most decline: their order draw is never needed (1.4 ms a month at 1M, against branch-free)
+        c = T[x].county
+        u = uniform(key_order, x)
+        out[n] = i
         out_c[n] = c
         out_u[n] = u
-        n += acc
-        lo = start[c]
-        # offered to the heap only if it would enter (rare once the heaps are full): one predictable branch
-        better = (u > heap_u[lo]) | ((u == heap_u[lo]) & (i < heap_i[lo]))
-        if acc & (k[c] > 0) & ((fill[c] < k[c]) | better):
+        n += 1
+        lo = start[c]  # offered to the heap only if it would enter (rare once the heaps are full)
+        if k[c] > 0 and (fill[c] < k[c] or u > heap_u[lo] or (u == heap_u[lo] and i < heap_i[lo])):
             _keep(i, u, c, start, k, fill, heap_u, heap_i)
     return n
