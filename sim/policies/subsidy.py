@@ -97,7 +97,9 @@ def _month(
     Every shown worker with a row is listed in `hz_at` with its quit-hazard
     multiplier (`_hazard_of`) as the state stands now in `hz_val` (workers paid
     this month get theirs again after the payment, `_hazard_at`). `counts` gets
-    the lengths of the three lists. Per-worker state, by row: `claim` (-1
+    the lengths of the three lists (counts[2] = -1, and nothing more is listed,
+    if there are more shown workers with a row than the lists' room: a worker
+    shown twice). Per-worker state, by row: `claim` (-1
     declined, 1 claims, 2 claims and had the bonus), `months` counted, `nxt`
     next entry of the schedule, `prv` and `last` (`_commit`)."""
     n = len(sched)
@@ -109,6 +111,9 @@ def _month(
         r = row_of(bits, before, idx[j])
         if r < 0:
             continue
+        if nh == len(hz_at):  # more shown workers with a row than rows: someone shown twice
+            counts[2] = -1
+            return
         if claim[r] > 0 and _qualifies(j, county, poor, district, program, cfg):
             mo = int(months[r]) + 1
             months[r] = mo
@@ -360,6 +365,8 @@ class Subsidy(Policy):
             idx, w["county"], w["poor"], w["district"], w["program_firm"], w["firm_wage"], step, *state,
             self.cfg_vec, self.sched, lm, keep, q, bonus_after, due_at, due_yuan, bonus_at, hz_at, hz_val, counts,
         )  # fmt: skip
+        if counts[2] < 0:  # the lists hold one entry per worker with a row: none may be shown twice
+            raise ValueError(f"policy {self.name}: a worker is shown more than once in a month's view")
         sel, due = due_at[: counts[0]], due_yuan[: counts[0]]
         free = ~self.world.ledger.subsidy_paid_in(step, idx[sel])
         sel, due = sel[free], due[free]

@@ -202,3 +202,16 @@ def test_more_deciders_than_the_room_kept_for_them_all_decide(write_scenario):
     m.step()
     decided = m.policies["s"].rows.members()
     assert len(decided) > 1000 and (decided == np.sort(shown[0])).all()  # everyone is eligible, all employed
+
+
+def test_a_worker_shown_twice_is_refused_not_written_past_the_lists(write_scenario):
+    """The month's lists have one slot per worker with a row (a claimant); a view that
+    shows a claimant twice is an error, not a write past the end of the lists."""
+    m = build_model(scenario(write_scenario, "twice", {"schedule_yuan": [100.0] * 6}, per_agent=4), 2, "arrays")
+    m.step()
+    p = m.policies["s"]
+    rows = p.rows.members()
+    w = m.view(np.concatenate([rows, rows]))
+    with pytest.raises(ValueError, match="shown more than once"):
+        p.employed_month(1, w)
+    assert p.employed_month(1, m.view(rows)) is not None
