@@ -33,17 +33,9 @@ class Ledger:
         # step it last paid the worker (-1: never)
         self._paid = SparseRows({"ever": (np.bool_, False), "subsidy_step": (np.int16, -1)})
 
-    def _column(self, name: str, idx: np.ndarray, none) -> np.ndarray:
-        """Column `name` of workers `idx` (`none` for a worker without a row)."""
-        p = self._paid
-        r = p.rows(idx)
-        out = np.full(len(r), none, p.spec[name][0])
-        out[r >= 0] = p[name][r[r >= 0]]
-        return out
-
     def subsidy_paid_in(self, step: int, idx: np.ndarray) -> np.ndarray:
         """Which of workers `idx` already got a subsidy payment in month `step`."""
-        return self._column("subsidy_step", idx, -1) == step
+        return self._paid.values("subsidy_step", idx) == step
 
     def mark_subsidy(self, step: int, idx: np.ndarray) -> None:
         """Workers `idx` got their subsidy payment of month `step`."""
@@ -87,10 +79,10 @@ class Ledger:
         key = f"last:{policy}"
         if key not in self._paid.spec:
             self._paid.add_column(key, np.int16, -1)
-        last = self._column(key, idx, -1)
+        last = self._paid.values(key, idx)
         month = got & (last != step)
         new = got & (last < 0)
-        new_any = got & ~self._column("ever", idx, False)
+        new_any = got & ~self._paid.values("ever", idx)
         rows = self._paid.add(idx[got])
         self._paid[key][rows] = step
         self._paid["ever"][rows] = True

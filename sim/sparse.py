@@ -133,6 +133,14 @@ class SparseRows:
         _members(self.bits, out)
         return out
 
+    def values(self, name: str, idx: np.ndarray) -> np.ndarray:
+        """Column `name` of workers `idx` (the new-row value for a worker without a row)."""
+        t, v = self.spec[name]
+        r = self.rows(idx)
+        out = np.full(len(r), v, t)
+        out[r >= 0] = self.cols[name][r[r >= 0]]
+        return out
+
     def dense(self, name: str, n: int) -> np.ndarray:
         """Column `name` over workers 0..n-1 (the new-row value where there is no row)."""
         t, v = self.spec[name]

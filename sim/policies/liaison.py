@@ -40,7 +40,7 @@ def _cover(idx, county, poor, district, ok_group, ok_district, hi, cut, mult, co
     (ranks and cut as 24-bit integers, see `Liaison`): decided by the rank's high
     16 bits `hi` unless they equal the cut's; hazard[j]: `mult` if covered, else 1.
     Eligible workers whose high bits equal the cut's are left uncovered and
-    listed in `ties` as far as there is room; returns how many there are."""
+    listed in `ties`; returns how many there are."""
     cut_hi = cut >> 8
     nt = 0
     for j in range(len(idx)):
@@ -48,8 +48,7 @@ def _cover(idx, county, poor, district, ok_group, ok_district, hi, cut, mult, co
         if _eligible(j, county, poor, district, ok_group, ok_district):
             h = int(hi[idx[j]])
             if h == cut_hi:
-                if nt < len(ties):
-                    ties[nt] = j
+                ties[nt] = j
                 nt += 1
             else:
                 covered[j] = h < cut_hi
@@ -127,11 +126,8 @@ class Liaison(Policy):
         cut = math.ceil(float(np.float32(coverage)) * 2**24)  # rank k / 2**24 < coverage (float32) iff k < cut
         covered, hazard = np.empty(n, bool), np.empty(n)
         mult = self.world.behavior.quit_hazard.liaison
-        ties = np.empty(64, np.int64)
+        ties = np.empty(n, np.int32)
         nt = _cover(w["idx"], *cols, self.hi, cut, mult, covered, hazard, ties)
-        if nt > len(ties):
-            ties = np.empty(nt, np.int64)
-            _cover(w["idx"], *cols, self.hi, cut, mult, covered, hazard, ties)
         tie = ties[:nt][self._low_bits(w["idx"][ties[:nt]]) < (cut & 0xFF)]
         covered[tie] = True
         hazard[tie] = mult

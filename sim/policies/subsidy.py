@@ -60,8 +60,7 @@ def _deciders(idx, county, poor, district, program, T, arrival, bits, before, st
     after `start_step` when new hires only; first-time migrants when asked)
     decide now: claim (1) with probability take_up (one draw per person), else
     decline (-1). Their positions in the view go to `out_j` and their choices to
-    `out_c`, as far as there is room; returns how many decided (if more than the
-    room, call again with room for all: nothing else is written)."""
+    `out_c`; returns how many decided."""
     _, _, _, _, take_up, _, new_only, first_only = _rule(cfg)
     n = 0
     for j in range(len(idx)):
@@ -75,9 +74,8 @@ def _deciders(idx, county, poor, district, program, T, arrival, bits, before, st
             continue
         if first_only > 0.0 and fa != -1 and fa <= start:
             continue
-        if n < len(out_j):
-            out_j[n] = j
-            out_c[n] = 1 if uniform(u_key, i) < take_up else -1
+        out_j[n] = j
+        out_c[n] = 1 if uniform(u_key, i) < take_up else -1
         n += 1
     return n
 
@@ -251,7 +249,6 @@ class Subsidy(Policy):
                 "last": (np.int16, -1),  # step of the last payment (-1: none)
             }
         )
-        self._room = 256  # room for the month's deciders (`_decide`)
         self.keeps_last_month = False  # a `last_month` column once a dated change replaced the schedule
         self.sched = np.asarray(cfg.schedule_yuan, dtype=np.float64)
         self.cfg_vec = self._cfg()
@@ -327,17 +324,11 @@ class Subsidy(Policy):
 
     def _decide(self, w: dict) -> None:
         """Shown workers in a qualifying job who have not decided yet and are in the
-        cohort decide now whether to claim (`_deciders`); they get a row. Room for
-        twice last month's deciders: a second pass only when more decide."""
-        r = self.rows
+        cohort decide now whether to claim (`_deciders`); they get a row."""
+        r, n = self.rows, len(w["idx"])
         cols = (w["idx"], w["county"], w["poor"], w["district"], w["program_firm"], w.table, w.arrival)
-        args = (r.bits, r.before, self.start_step, self.u_key, self.cfg_vec)
-        out_j, out_c = np.empty(self._room, np.int32), np.empty(self._room, np.int8)
-        k = _deciders(*cols, *args, out_j, out_c)
-        if k > len(out_j):
-            out_j, out_c = np.empty(k, np.int32), np.empty(k, np.int8)
-            _deciders(*cols, *args, out_j, out_c)
-        self._room = max(256, 2 * k)
+        out_j, out_c = np.empty(n, np.int32), np.empty(n, np.int8)
+        k = _deciders(*cols, r.bits, r.before, self.start_step, self.u_key, self.cfg_vec, out_j, out_c)
         if k:
             rows = r.add(w["idx"][out_j[:k]])
             r["claim"][rows] = out_c[:k]

@@ -193,9 +193,8 @@ def test_lag_is_settled_on_an_open_quit(write_scenario):
     assert "subsidy_settlement" not in set(b0["kind"])
 
 
-def test_more_deciders_than_the_room_kept_for_them_all_decide(write_scenario):
-    """Every worker employed in the first month decides at once (the policy keeps room
-    for a few hundred deciders a month; more get a second pass, no one waits a month)."""
+def test_every_worker_employed_in_the_first_month_decides_at_once(write_scenario):
+    """Every worker employed in the first month decides at once (no one waits a month)."""
     m = build_model(scenario(write_scenario, "crowd", {"schedule_yuan": [100.0] * 6}, per_agent=4), 2, "arrays")
     shown, phase = [], m.policy_phase
     m.policy_phase = lambda month: (shown.append(month.employed.copy()), phase(month))

@@ -24,6 +24,8 @@ def test_rows_hold_what_a_dense_array_would():
         s["b"][s.rows(idx)] += 1
     assert s.n == member.sum() and (s.members() == np.flatnonzero(member)).all()
     np.testing.assert_array_equal(s.dense("a", n), dense)
+    some = rng.choice(n + 100, 300)  # with and without rows, and past the last word
+    np.testing.assert_array_equal(s.values("a", some), np.append(dense, np.full(100, -1, np.int16))[some])
     probe = np.arange(n + 700)  # past the last member's word too
     expect = np.where(np.append(member, np.zeros(700, bool)), np.cumsum(np.append(member, [0] * 700)) - 1, -1)
     np.testing.assert_array_equal(s.rows(probe), expect)
