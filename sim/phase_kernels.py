@@ -98,12 +98,7 @@ def recruit(cand, cand_c, cand_u, start, k, fill, heap_u, heap_i):
     order draws are kept (ties: the lower worker index) in
     heap_u/heap_i[start[c]: start[c] + fill[c]]."""
     for r in range(len(cand)):
-        i, c, u = cand[r], cand_c[r], cand_u[r]
-        if k[c] == 0:
-            continue
-        lo = start[c]
-        if fill[c] < k[c] or u > heap_u[lo] or (u == heap_u[lo] and i < heap_i[lo]):  # better than the worst kept
-            _keep(i, u, c, start, k, fill, heap_u, heap_i)
+        _offer(cand[r], cand_u[r], cand_c[r], start, k, fill, heap_u, heap_i)
 
 
 @kernel
@@ -130,6 +125,16 @@ def order_draws(T, cand, key_order, cand_c, cand_u):
         i = cand[r]
         cand_c[r] = T[i].county
         cand_u[r] = uniform(key_order, i)
+
+
+@rule
+def _offer(i, u, c, start, k, fill, heap_u, heap_i):
+    """Offer candidate i (order draw u, county c) to county c's heap of the k[c] best
+    if it would enter: the heap is not full, or it beats the worst kept (a higher
+    draw, or the same draw and a lower worker index); rare once the heaps are full."""
+    lo = start[c]
+    if k[c] > 0 and (fill[c] < k[c] or u > heap_u[lo] or (u == heap_u[lo] and i < heap_i[lo])):
+        _keep(i, u, c, start, k, fill, heap_u, heap_i)
 
 
 @rule
@@ -171,7 +176,5 @@ def accept_and_recruit(
         out_c[n] = c
         out_u[n] = u
         n += 1
-        lo = start[c]  # offered to the heap only if it would enter (rare once the heaps are full)
-        if k[c] > 0 and (fill[c] < k[c] or u > heap_u[lo] or (u == heap_u[lo] and i < heap_i[lo])):
-            _keep(i, u, c, start, k, fill, heap_u, heap_i)
+        _offer(i, u, c, start, k, fill, heap_u, heap_i)
     return n
