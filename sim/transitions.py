@@ -220,21 +220,12 @@ def quit_openly(out, nout, i, T):
 
 # ---- the calendar --------------------------------------------------------------------
 @rule
-def multiple_of(k, d):
-    """Whether the whole number k >= 0 is a multiple of the whole number d >= 1 (given as
-    a float): k % d == 0 without an integer division (a 64-bit one costs ~60 cycles on
-    this machine; ~4 ms a month at 1M workers). Exact in floats while k/d stays far from
-    2**53: k / d is an integer exactly when d divides k, and otherwise at least 1/d from one."""
-    return k == d * math.floor(k / d)
-
-
-@rule
 def on_the_job(i, T, P, keys, counts):
     """A month in the job: skill grows by 0.01 every skill_growth_months months of
     tenure (kept to 1/100); with leader_min_tenure_months or more, a worker becomes
     team leader with probability p_team_leader_month (behavior.employers)."""
     ten = T[i].tenure
-    if multiple_of(ten, P[E_SKILL_MONTHS]):
+    if ten % int(P[E_SKILL_MONTHS]) == 0:
         T[i].skill = min(100.0, math.floor(T[i].skill * 100.0 + 0.5) + 1.0) / 100.0
     if not flag(T, i, FB_LEADER) and ten >= P[E_LEADER_TENURE] and uniform(keys[D_LEADER], i) < P[E_P_LEADER]:
         set_flag(T, i, FB_LEADER, True)

@@ -134,24 +134,3 @@ def test_subsidy_rules_compiled_equal_python():
 def test_stochastic_round_is_unbiased():
     u = np.random.default_rng(2).random(200_000)
     assert abs(rules.stochastic_round(np.full(u.size, 2.3), u).mean() - 2.3) < 0.01
-
-
-def test_multiple_of_is_the_remainder_test_for_every_tenure_and_growth_period():
-    """`transitions.multiple_of` (skill growth every d months of tenure) says k % d == 0
-    for every tenure an int16 column holds and every skill_growth_months the schema allows."""
-    from sim.jit import kernel
-    from sim.transitions import multiple_of
-
-    @kernel
-    def wrong(ks, ds):
-        n = 0
-        for k in ks:
-            for d in ds:
-                n += multiple_of(k, float(d)) != (k % d == 0)
-        return n
-
-    ks, ds = np.arange(0, 2**15, dtype=np.int64), np.arange(1, 121, dtype=np.int64)
-    if NO_JIT:
-        ks = ks[::97]
-    assert wrong(ks, ds) == 0
-    assert multiple_of(12, 6.0) and not multiple_of(13, 6.0) and multiple_of(0, 6.0)
