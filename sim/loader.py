@@ -27,6 +27,7 @@ from .errors import ScenarioError
 from .metrics.targets import check_scoring
 from .schema import Scenario
 from .schema.base import NAME_RULE, SEP, USER_NAME_MAX
+from .schema.keys import allowed_text, known_keys
 from .shipped import shipped_dir
 from .yaml_input import read_yaml
 
@@ -171,8 +172,8 @@ def _first_error(e: ValidationError, origin: dict, default_file: str, raw: dict)
     if err["type"] == "extra_forbidden":
         given = f"unknown key {keys[-1]!r}" if keys else "an unknown key"
     allowed = err["msg"].removeprefix("Value error, ").removeprefix("Input should be ")
-    if err["type"] == "extra_forbidden":
-        allowed = "only the keys the schema defines (see scenarios/README.md)"
+    if err["type"] == "extra_forbidden" and keys:
+        allowed = allowed_text(known_keys(Scenario, keys[:-1], raw), keys[-1], ".".join(keys[:-1]))
     if extra:
         given, allowed = extra
     if len(given) > 120:

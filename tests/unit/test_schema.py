@@ -28,6 +28,29 @@ def test_misspelled_key(write_scenario):
     assert e.key_path == "behaviour" and "unknown key" in e.given and e.file.endswith("case.yaml")
 
 
+@pytest.mark.parametrize(
+    "data, key_path, meant",
+    [
+        ({"behaviour": {}}, "behaviour", "'behavior'"),  # British spelling at the top
+        ({"calendar": {"monts": 3}}, "calendar.monts", "'months'"),
+        ({"behavior": {"matching": {"leader_pul": 1.0}}}, "behavior.matching.leader_pul", "'leader_pull'"),
+        # a key written one level too high: the group it belongs to is named
+        ({"behavior": {"p_depart_home_month": 0.1}}, "behavior.p_depart_home_month", "'departure.p_depart_home_month'"),
+        # a policy's keys come from the schema class of its `type:`
+        ({"policies": {"liaison": {"stuff": 3}}}, "policies.liaison.stuff", "'staff'"),
+    ],
+)
+def test_unknown_key_names_the_key_meant(write_scenario, data, key_path, meant):
+    e = _err(write_scenario(data))
+    assert e.key_path == key_path and "unknown key" in e.given
+    assert e.allowed.endswith(f"did you mean {meant}?"), e.allowed
+
+
+def test_unknown_key_lists_a_few_allowed_keys(write_scenario):
+    e = _err(write_scenario({"calendar": {"zzz": 3}}))
+    assert e.allowed == "one of the keys under calendar: start, months, spring_festival_month, lockdown"
+
+
 def test_probability_out_of_range(write_scenario):
     e = _err(write_scenario({"behavior": {"quit_outcome": {"secret": 1.7}}}))
     assert e.key_path == "behavior.quit_outcome.secret" and e.given == "1.7" and "1" in e.allowed
