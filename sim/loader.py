@@ -27,7 +27,7 @@ from .errors import ScenarioError
 from .metrics.targets import check_scoring
 from .schema import Scenario
 from .schema.base import NAME_RULE, SEP, USER_NAME_MAX
-from .schema.keys import allowed_text, known_keys
+from .schema.keys import first_error, unknown_key_allowed
 from .shipped import shipped_dir
 from .yaml_input import read_yaml
 
@@ -140,15 +140,12 @@ _SHORT = reprlib.Repr(maxlevel=2, maxdict=4, maxlist=4, maxstring=60, maxother=6
 
 
 def _first_error(e: ValidationError, origin: dict, default_file: str, raw: dict) -> ScenarioError:
-    err = e.errors()[0]
+    err = first_error(e)
     loc = tuple(str(x) for x in err["loc"] if not str(x).startswith("function-after"))
-    # drop discriminator tags pydantic inserts (e.g. 'subsidy') that are not keys
     keys: list[str] = []
     node: Any = raw
     absent = False
     for part in loc:
-        if isinstance(node, dict) and node.get("type") == part:
-            continue  # a discriminated union's tag, not a key
         if isinstance(node, dict) and part in node:
             keys.append(part)
             node = node[part]
@@ -173,7 +170,7 @@ def _first_error(e: ValidationError, origin: dict, default_file: str, raw: dict)
         given = f"unknown key {keys[-1]!r}" if keys else "an unknown key"
     allowed = err["msg"].removeprefix("Value error, ").removeprefix("Input should be ")
     if err["type"] == "extra_forbidden" and keys:
-        allowed = allowed_text(known_keys(Scenario, keys[:-1], raw), keys[-1], ".".join(keys[:-1]))
+        allowed = unknown_key_allowed(Scenario, keys[:-1], raw, keys[-1])
     if extra:
         given, allowed = extra
     if len(given) > 120:

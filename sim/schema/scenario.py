@@ -9,6 +9,7 @@ from pydantic import Field, SerializeAsAny, ValidationError, field_validator, mo
 from .base import FrozenDict, Month, Name, Prob, Strict, fail, frozen
 from .behavior import Behavior
 from .calibration import Calibration, check_paths
+from .keys import first_error, unknown_key_allowed
 from .places import Calendar, DemandShock, Places
 from .policies import PolicyBase, validate_policies
 from .scoring import Scoring
@@ -158,10 +159,20 @@ class Scenario(Strict):
                 try:
                     self._changed(name, i)
                 except ValidationError as e:
-                    err = e.errors()[0]
-                    loc = ".".join(str(x) for x in err["loc"])
-                    allowed = err["msg"].removeprefix("Input should be ")
-                    raise fail(f"changes.{i}.policies.{name}.{loc}", repr(err.get("input")), allowed) from None
+                    raise self._change_error(e, i, name, upd) from None
+
+    def _change_error(self, e: ValidationError, i: int, name: str, upd: dict) -> ValueError:
+        """The error of dated change `i` to policy `name` (`upd`: what the change
+        gives): key path, what was given and what is allowed (for an unknown key,
+        the policy's keys there and the one probably meant)."""
+        err = first_error(e)
+        keys = [str(x) for x in err["loc"]]
+        at = f"changes.{i}.policies.{name}"
+        if err["type"] == "extra_forbidden":
+            allowed = unknown_key_allowed(type(self.policies[name]), keys[:-1], upd, keys[-1], at=at)
+            return fail(f"{at}.{'.'.join(keys)}", f"unknown key {keys[-1]!r}", allowed)
+        allowed = err["msg"].removeprefix("Input should be ")
+        return fail(f"{at}.{'.'.join(keys)}", repr(err.get("input")), allowed)
 
 
 __all__ = ["Scenario", "Population", "PLACE_NAMES", "SCHEMA_VERSION"]

@@ -156,6 +156,11 @@ def test_schema_validates_shipped_scenarios_and_accepts_schema_version(capsys, w
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
     assert schema["properties"]["schema_version"]["maximum"] == 1
+    from sim.schema import Scenario
+    from sim.schema.keys import FILE_KEYS
+
+    # the keys an unknown-key error lists at the top are the ones the schema command gives editors
+    assert set(schema["properties"]) == set(Scenario.model_fields) | set(FILE_KEYS)
     for f in SCENARIOS.glob("*.yaml"):
         if f.stem != "targets":
             jsonschema.validate(yaml.safe_load(f.read_text(encoding="utf-8")), schema)

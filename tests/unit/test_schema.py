@@ -36,14 +36,34 @@ def test_misspelled_key(write_scenario):
         ({"behavior": {"matching": {"leader_pul": 1.0}}}, "behavior.matching.leader_pul", "'leader_pull'"),
         # a key written one level too high: the group it belongs to is named
         ({"behavior": {"p_depart_home_month": 0.1}}, "behavior.p_depart_home_month", "'departure.p_depart_home_month'"),
+        ({"extnds": "x.yaml"}, "extnds", "'extends'"),  # a key the loader reads besides the schema's
         # a policy's keys come from the schema class of its `type:`
         ({"policies": {"liaison": {"stuff": 3}}}, "policies.liaison.stuff", "'staff'"),
+        # a misspelled required key is reported as unknown (pydantic lists it as missing first)
+        ({"shocks": [{"sector": "auto_parts", "start": "2020-03", "multplier": 0.5}]}, "shocks.0.multplier",
+         "'multiplier'"),
+        # a dated change is checked against its policy's schema class
+        ({"changes": [{"month": "2020-06", "policies": {"liaison": {"stuff": 3}}}]},
+         "changes.0.policies.liaison.stuff", "'staff'"),
     ],
-)
+)  # fmt: skip
 def test_unknown_key_names_the_key_meant(write_scenario, data, key_path, meant):
     e = _err(write_scenario(data))
-    assert e.key_path == key_path and "unknown key" in e.given
+    assert e.key_path == key_path and "unknown key" in e.given and e.file.endswith("case.yaml")
     assert e.allowed.endswith(f"did you mean {meant}?"), e.allowed
+
+
+def test_unknown_key_of_another_group_names_the_group(write_scenario):
+    e = _err(write_scenario({"behavior": {"away": {"p_depart_home_month": 0.1}}}))
+    assert e.key_path == "behavior.away.p_depart_home_month"
+    assert e.allowed.endswith("'p_depart_home_month' is a key of behavior.departure"), e.allowed
+
+
+def test_unknown_key_named_as_its_policy_type(write_scenario):
+    """A key that happens to equal its policy's type is still a key of this file."""
+    e = _err(write_scenario({"policies": {"liaison": {"liaison": 1}}}))
+    assert e.key_path == "policies.liaison.liaison" and e.file.endswith("case.yaml")
+    assert e.allowed.startswith("one of the keys under policies.liaison (type: liaison): enabled,"), e.allowed
 
 
 def test_unknown_key_lists_a_few_allowed_keys(write_scenario):
