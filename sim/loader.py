@@ -12,7 +12,7 @@ Rules:
   was given and what is allowed.
 - The scenario's `name` becomes a folder name: safe characters only and at
   most `USER_NAME_MAX` characters (commands add suffixes up to the schema's
-  `NAME_MAX`).
+  `NAME_MAX`). It is not inherited: a file that sets none is named after itself.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from .errors import ScenarioError
 from .metrics.targets import check_scoring
 from .schema import Scenario
-from .schema.base import NAME_RULE, SEP, USER_NAME_MAX
+from .schema.base import NAME_RULE, SEP, USER_NAME_MAX, allowed_in_words
 from .schema.keys import first_error, unknown_key_allowed
 from .shipped import shipped_dir
 from .yaml_input import read_yaml
@@ -168,7 +168,7 @@ def _first_error(e: ValidationError, origin: dict, default_file: str, raw: dict)
     given = "missing" if err["type"] == "missing" or absent else _SHORT.repr(err.get("input"))
     if err["type"] == "extra_forbidden":
         given = f"unknown key {keys[-1]!r}" if keys else "an unknown key"
-    allowed = err["msg"].removeprefix("Value error, ").removeprefix("Input should be ")
+    allowed = allowed_in_words(err)
     if err["type"] == "extra_forbidden" and keys:
         allowed = unknown_key_allowed(Scenario, keys[:-1], raw, keys[-1])
     if extra:
@@ -176,6 +176,17 @@ def _first_error(e: ValidationError, origin: dict, default_file: str, raw: dict)
     if len(given) > 120:
         given = given[:117] + "..."
     return ScenarioError(file, ".".join(keys), given, allowed)
+
+
+def _own_name(raw: dict, path: Path, origin: dict) -> dict:
+    """A scenario's name is its file's own `name:`, or else the file's name (without
+    .yaml), never its parent's: a variant that `extends` a shipped scenario must not
+    file its results and catalog rows under the parent's name."""
+    file = str(path.resolve())
+    if origin.get(("name",)) == file and "name" in raw:
+        return raw
+    origin[("name",)] = file
+    return {**raw, "name": path.stem}
 
 
 def load_scenario(name: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
@@ -191,6 +202,9 @@ def load_scenario(name: str | Path, overrides: dict[str, Any] | None = None) -> 
     path = resolve_path(name)
     origin: dict = {}
     raw = load_raw(path, origin=origin)
+    by_file = origin.get(("name",)) != str(path.resolve()) or "name" not in raw
+    note = ", the file's name (it sets no name: of its own)" if by_file else ""
+    raw = _own_name(raw, path, origin)
     if overrides:
         raw = _merge(raw, overrides, origin, "<command line>")
     try:
@@ -198,13 +212,13 @@ def load_scenario(name: str | Path, overrides: dict[str, Any] | None = None) -> 
     except ValidationError as e:
         err = _first_error(e, origin, str(path.resolve()), raw)
         if err.key_path == "name":  # the schema's limit allows for suffixes; a file's name is held shorter
-            err = ScenarioError(err.file, "name", err.given, f"{NAME_RULE}, at most {USER_NAME_MAX} characters")
+            err = ScenarioError(err.file, "name", err.given + note, f"{NAME_RULE}, at most {USER_NAME_MAX} characters")
         raise err from None
     if len(sc.name) > USER_NAME_MAX:
         raise ScenarioError(
             origin.get(("name",), str(path.resolve())),
             "name",
-            f"{_SHORT.repr(sc.name)} ({len(sc.name)} characters)",
+            f"{_SHORT.repr(sc.name)} ({len(sc.name)} characters){note}",
             f"{NAME_RULE}, at most {USER_NAME_MAX} characters",
         )
     set_by = origin.get(("scoring", "targets_file"), origin.get(("scoring",), str(path.resolve())))

@@ -7,8 +7,25 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+MONTH_PATTERN = r"^(19|20)\d\d-(0[1-9]|1[0-2])$"
 #: A calendar month written "YYYY-MM".
-Month = Annotated[str, Field(pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")]
+Month = Annotated[str, Field(pattern=MONTH_PATTERN)]
+#: What a value that breaks a pattern or type should be, in words (error messages; pydantic says
+#: "String should match pattern '^(19|20)...'" or "a valid boolean, unable to interpret input").
+IN_WORDS = {
+    MONTH_PATTERN: "a month written YYYY-MM, in quotes or not (e.g. 2020-03), from 1900-01 to 2099-12",
+    "bool_parsing": "true or false",
+    "bool_type": "true or false",
+}
+
+
+def allowed_in_words(err: dict) -> str:
+    """What a pydantic error (one of `ValidationError.errors()`) says is allowed, in
+    words: IN_WORDS for a pattern or type it names, else pydantic's own text."""
+    allowed = err["msg"].removeprefix("Value error, ").removeprefix("Input should be ")
+    return IN_WORDS.get(err.get("ctx", {}).get("pattern"), IN_WORDS.get(err["type"], allowed))
+
+
 #: A probability in [0, 1].
 Prob = Annotated[float, Field(ge=0.0, le=1.0)]
 #: A hazard multiplier (1 = no effect).

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, SerializeAsAny, ValidationError, field_validator, model_validator
 
-from .base import FrozenDict, Month, Name, Prob, Strict, fail, frozen
+from .base import FrozenDict, Month, Name, Prob, Strict, allowed_in_words, fail, frozen
 from .behavior import Behavior
 from .calibration import Calibration, check_paths
 from .keys import first_error, unknown_key_allowed
@@ -171,8 +171,7 @@ class Scenario(Strict):
         if err["type"] == "extra_forbidden":
             allowed = unknown_key_allowed(type(self.policies[name]), keys[:-1], upd, keys[-1], at=at)
             return fail(f"{at}.{'.'.join(keys)}", f"unknown key {keys[-1]!r}", allowed)
-        allowed = err["msg"].removeprefix("Input should be ")
-        return fail(f"{at}.{'.'.join(keys)}", repr(err.get("input")), allowed)
+        return fail(f"{at}.{'.'.join(keys)}", repr(err.get("input")), allowed_in_words(err))
 
 
 __all__ = ["Scenario", "Population", "PLACE_NAMES", "SCHEMA_VERSION"]

@@ -9,6 +9,7 @@ from sim import load_scenario
 from sim.errors import ScenarioError
 
 ROOT = Path(__file__).resolve().parents[2]
+SHIPPED = ROOT / "scenarios"
 
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml") if p.stem != "targets"))
@@ -69,6 +70,41 @@ def test_unknown_key_named_as_its_policy_type(write_scenario):
 def test_unknown_key_lists_a_few_allowed_keys(write_scenario):
     e = _err(write_scenario({"calendar": {"zzz": 3}}))
     assert e.allowed == "one of the keys under calendar: start, months, spring_festival_month, lockdown"
+
+
+def test_a_variant_is_named_after_its_file_not_its_parent(tmp_path):
+    """Results and catalog rows of a variant must not be filed under the shipped
+    scenario it extends."""
+    variant = tmp_path / "variant.yaml"
+    variant.write_text(f"extends: {SHIPPED / 'teaching_small.yaml'}\nseed: 3\n", encoding="utf-8")
+    assert load_scenario(variant).name == "variant"
+    named = tmp_path / "other.yaml"
+    named.write_text(f"extends: {variant}\nname: own_name\n", encoding="utf-8")
+    assert load_scenario(named).name == "own_name"
+    assert load_scenario("teaching_small").name == "teaching_small"
+
+
+def test_a_file_name_that_is_no_scenario_name_asks_for_one(tmp_path):
+    variant = tmp_path / "my variant.yaml"
+    variant.write_text(f"extends: {SHIPPED / 'teaching_small.yaml'}\n", encoding="utf-8")
+    e = _err(variant)
+    assert e.key_path == "name" and "'my variant', the file's name" in e.given and e.file == str(variant)
+
+
+@pytest.mark.parametrize(
+    "data, key_path, allowed",
+    [
+        ({"calendar": {"start": "2020-3"}}, "calendar.start", "a month written YYYY-MM"),
+        ({"changes": [{"month": "2020/06", "policies": {"liaison": {"enabled": False}}}]}, "changes.0.month",
+         "a month written YYYY-MM"),
+        ({"policies": {"liaison": {"enabled": "maybe"}}}, "policies.liaison.enabled", "true or false"),
+        ({"changes": [{"month": "2020-06", "policies": {"liaison": {"enabled": "maybe"}}}]},
+         "changes.0.policies.liaison.enabled", "true or false"),
+    ],
+)  # fmt: skip
+def test_formats_are_said_in_words_not_as_patterns(write_scenario, data, key_path, allowed):
+    e = _err(write_scenario(data))
+    assert e.key_path == key_path and e.allowed.startswith(allowed), e.allowed
 
 
 def test_probability_out_of_range(write_scenario):
