@@ -341,7 +341,7 @@ EXAMPLES = {
   laborsim budget baseline_2020 --baseline baseline_2020_no_subsidy --replicates 10 --brief brief.html
   laborsim budget baseline_2020 --baseline baseline_2020_no_subsidy --lang zh --xlsx brief.xlsx
   laborsim budget teaching_small --target "retention_6m_poor>=0.75" --lever subsidy.total_yuan
-  laborsim budget teaching_small --budget-yuan 5e6 --metric retention_ningbo_6m_poor""",
+  laborsim budget teaching_small --budget-yuan 4.5e7 --metric retention_ningbo_6m_poor""",
     "calibrate": """examples:
   laborsim calibrate baseline_2020 --workers 2 --report      # resumes its own study if killed
   laborsim calibrate baseline_2020 --trials 200 --lock scenarios/calibrated/baseline_2020.yaml --report
@@ -464,7 +464,9 @@ def parser() -> argparse.ArgumentParser:
         "--probability", type=opt.probability, default=0.8, help="share of replicates that must meet --target"
     )
     b.add_argument("--lever-max", type=opt.positive, help="upper end of the lever search (default: twice its value)")
-    b.add_argument("--budget-yuan", type=opt.nonnegative, help="maximize --metric within this mean cost")
+    b.add_argument(
+        "--budget-yuan", type=opt.nonnegative, help="maximize --metric within this mean cost of the whole program"
+    )
     b.add_argument("--metric", type=opt.metric, default="retention_ningbo_6m_poor", help="metric for --budget-yuan")
     b.add_argument("--brief", help="also write the planner brief (HTML) to this path")
     _ensemble_arg(b)

@@ -218,12 +218,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请提高 --lever-max 或选择其他政策杠杆。",
     ),
     "brief.budget_best": (
-        "Within a mean cost of {budget} yuan: {lever} = {value} (mean cost {cost} yuan), buying {metric} = {mvalue}.",
-        "在平均支出 {budget} 元以内：{lever} = {value}（平均支出 {cost} 元），{metric} = {mvalue}。",
+        "Within a mean cost of the whole program of {budget} yuan: {lever} = {value} (mean cost {cost} yuan),"
+        " buying {metric} = {mvalue}.",
+        "在整个项目平均支出 {budget} 元以内：{lever} = {value}（平均支出 {cost} 元），{metric} = {mvalue}。",
     ),
     "brief.budget_none": (
-        "No lever value fits a mean cost of {budget} yuan.",
-        "没有任何杠杆取值能使平均支出不超过 {budget} 元。",
+        "No value of {lever} keeps the whole program's mean cost within {budget} yuan: the least"
+        " found was {least} yuan, at {lever} = {value} (the cost is every policy's of the scenario,"
+        " not the lever's own). Raise --budget-yuan or switch other policies off.",
+        "{lever} 的任何取值都不能使整个项目的平均支出不超过 {budget} 元：最低为 {least} 元"
+        "（{lever} = {value}；支出为情景中所有政策的合计，而非该杠杆自身）。请提高 --budget-yuan 或关闭其他政策。",
     ),
     "brief.own_by_year": ("The policy's own cost by fiscal year and payer", "按财政年度和出资方的政策自身成本"),
     "brief.own_by_policy": ("The policy's own cost by policy", "按政策项目的自身成本"),

@@ -110,7 +110,15 @@ def goal_text(goal: dict | None, lang: str) -> str:
     b = goal.get("best")
     if "budget_yuan" in goal:
         if b is None:
-            return t("brief.budget_none", lang, budget=f"{goal['budget_yuan']:,.0f}")
+            least = min(goal["path"], key=lambda row: row["cost_mean_yuan"])
+            return t(
+                "brief.budget_none",
+                lang,
+                lever=goal["lever"],
+                budget=f"{goal['budget_yuan']:,.0f}",
+                least=f"{least['cost_mean_yuan']:,.0f}",
+                value=f"{least['lever_value']:,.4g}",
+            )
         return t(
             "brief.budget_best",
             lang,

@@ -131,6 +131,7 @@ def budget_tables(sc: Scenario, base: Scenario, twins: list[dict], rate: float) 
     per_seed = pd.DataFrame([twin_metrics(tw, rate) for tw in twins])
     per_seed.insert(1, "own_cost_yuan", per_seed["cost_yuan"] - per_seed["baseline_cost_yuan"])
     return {
+        "own_cost_by_year": own_cost_bands(twins, ["year"]),
         "own_cost_by_payer": own_cost_bands(twins, ["year", "payer"]),
         "own_cost_by_policy": own_cost_bands(twins, ["year", "policy", "payer"]),
         "value_per_seed": per_seed,
@@ -183,7 +184,7 @@ def headline(tables: dict[str, pd.DataFrame], first_year: int) -> tuple[list[tup
     """The brief's headline rows, (metric id, label key, mean, lo, hi, unit): what the
     policy itself costs, then what it buys."""
     v = tables["value_summary"].set_index("metric")
-    own = tables["own_cost_by_payer"]
+    own = tables["own_cost_by_year"]  # the year's total seed by seed: its interval, not a sum of the payers'
     y = own[own["year"] == first_year]
 
     def row(key: str, label: str, unit: str) -> tuple:

@@ -57,6 +57,10 @@ def own_cost_bands(twins: list[dict], keys: list[str]) -> pd.DataFrame:
     out = bands(diff, keys, "own_yuan")
     ci = diff.groupby(keys)["own_yuan"].apply(lambda x: pd.Series(mean_ci(x), index=["m", "lo95", "hi95"])).unstack()
     out = out.merge(ci[["lo95", "hi95"]].reset_index(), on=keys)
+    # where the twin pays nothing in any seed the own cost is money paid: never below 0
+    paid_only = (both.groupby(keys)["yuan_twin"].apply(lambda x: bool((x == 0).all()))).rename("paid_only")
+    out = out.merge(paid_only.reset_index(), on=keys)
+    out.loc[out["paid_only"], "lo95"] = out.loc[out["paid_only"], "lo95"].clip(lower=0.0)
     return out[cols]
 
 
@@ -99,10 +103,17 @@ RATIOS = {
 }
 
 
+#: Per-seed metrics that cannot be negative (money paid, people, months worked): a t
+#: interval from a few seeds that reaches below 0 is clipped there.
+NEVER_NEGATIVE = {"cost_yuan", "baseline_cost_yuan", "subsidy_yuan", "retained_worker_months",
+                  "baseline_retained_worker_months", "return_home_total", "baseline_return_home_total"}  # fmt: skip
+
+
 def value_summary(per_seed: pd.DataFrame) -> pd.DataFrame:
     """Mean and 95% interval of each paired metric over seeds (`interval` names the method).
 
-    Shares get logit-scale intervals inside [0, 1]; a cost per unit gained is the
+    Shares get logit-scale intervals inside [0, 1]; a metric that cannot be negative
+    (NEVER_NEGATIVE) has its interval clipped at 0; a cost per unit gained is the
     ratio of the means over every seed (none dropped) with a paired bootstrap
     interval, infinite when the gain's interval includes zero (`note` says so).
     """
@@ -118,6 +129,8 @@ def value_summary(per_seed: pd.DataFrame) -> pd.DataFrame:
             continue
         m, lo, hi = metric_ci(col, per_seed[col])
         how = "95% CI of the mean (logit scale)" if is_share(col) else "95% CI of the mean (Student t)"
+        if col in NEVER_NEGATIVE and lo < 0:
+            lo, how = 0.0, how + ", clipped at 0"
         rows.append({"metric": col, "mean": m, "lo95": lo, "hi95": hi, "interval": how, "note": ""})
     return pd.DataFrame(rows, columns=["metric", "mean", "lo95", "hi95", "interval", "note"])
 

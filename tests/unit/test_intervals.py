@@ -154,3 +154,60 @@ def test_the_terminal_says_why_a_ratio_is_unbounded():
     }
     text = budget_text(tables, None)
     assert f"({note})" in text and "8,522  [-inf, inf]" in text and "0.874  [0.500, 0.990]" in text
+
+
+def _twins(policy_yuan: list[dict], twin_yuan: list[dict]) -> list[dict]:
+    """Twin pairs whose budgets pay `yuan` per (payer) in 2020-01, one dict per seed."""
+    from types import SimpleNamespace
+
+    def run(paid: dict):
+        row = {"month": "2020-01", "policy": "subsidy", "payments": 1}
+        rows = [{**row, "payer": k, "yuan": v} for k, v in paid.items()]
+        return SimpleNamespace(tables={"budget": pd.DataFrame(rows)})
+
+    return [{"policy": run(p), "baseline": run(b)} for p, b in zip(policy_yuan, twin_yuan, strict=True)]
+
+
+def test_money_paid_has_no_interval_below_zero():
+    """Three seeds paying 0, 0 and 1M: the t interval of the mean reaches below 0, which
+    money paid cannot (a planner read '-2.6M' in the brief); a difference may."""
+    from sim.budget.tables import own_cost_bands
+
+    own = own_cost_bands(_twins([{"ningbo": 0.0}, {"ningbo": 0.0}, {"ningbo": 1e6}], [{}, {}, {}]), ["year", "payer"])
+    assert own["lo95"].iloc[0] == 0.0 and own["hi95"].iloc[0] > 1e6
+    paid_by_both = _twins([{"ningbo": 0.0}, {"ningbo": 0.0}, {"ningbo": 1e6}], [{"ningbo": 5e5}] * 3)
+    assert own_cost_bands(paid_by_both, ["year", "payer"])["lo95"].iloc[0] < 0  # a difference: not clipped
+    per_seed = pd.DataFrame({"seed": [1, 2, 3], "cost_yuan": [0.0, 0.0, 1e6], "own_cost_yuan": [-1e6, 0.0, 1e6]})
+    v = value_summary(per_seed).set_index("metric")
+    assert v.loc["cost_yuan", "lo95"] == 0.0 and "clipped at 0" in v.loc["cost_yuan", "interval"]
+    assert v.loc["own_cost_yuan", "lo95"] < 0
+
+
+def test_first_year_cost_interval_is_the_years_not_a_sum_of_the_payers():
+    """Two payers whose costs offset seed by seed: the year's total is the same in every
+    seed (interval of zero width); adding the payers' intervals gave a wide one."""
+    from sim.budget.commands import headline
+    from sim.budget.tables import own_cost_bands
+
+    twins = _twins([{"ningbo": 1e6, "county": 3e6}, {"ningbo": 3e6, "county": 1e6}], [{}, {}])
+    tables = {
+        "own_cost_by_year": own_cost_bands(twins, ["year"]),
+        "own_cost_by_payer": own_cost_bands(twins, ["year", "payer"]),
+        "value_summary": pd.DataFrame(
+            {"metric": ["own_cost_yuan", "cost_yuan"], "mean": [4e6, 4e6], "lo95": [4e6, 4e6], "hi95": [4e6, 4e6]}
+        ),  # fmt: skip
+    }
+    cost, _ = headline(tables, 2020)
+    assert cost[0][2:5] == pytest.approx((4e6, 4e6, 4e6))
+
+
+def test_a_budget_no_lever_value_fits_says_the_least_cost_found():
+    """'No lever value fits' alone left a planner guessing: the answer names the lever,
+    the least mean cost found, at which value, and that the cost is the whole program's."""
+    from sim.budget.brief import goal_text
+
+    path = [{"lever_value": 40000.0, "cost_mean_yuan": 5.4e7}, {"lever_value": 312.5, "cost_mean_yuan": 3.56e7}]
+    goal = {"lever": "subsidy.total_yuan", "budget_yuan": 5e6, "metric": "m", "best": None, "path": path}
+    text = goal_text(goal, "en")
+    assert "35,600,000 yuan, at subsidy.total_yuan = 312.5" in text and "whole program" in text
+    assert "35,600,000" in goal_text(goal, "zh")
