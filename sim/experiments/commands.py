@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..catalog import record_replicates
@@ -167,7 +168,7 @@ def cmd_compare(args) -> int:
     seeds = {sc.name: every[i * n : (i + 1) * n] for i, sc in enumerate(scs)}
     diffs = {sc.name: parameter_differences(scenario_dict(base), scenario_dict(sc)) for sc in scs[1:]}
     for name, d in diffs.items():
-        print(f"{name} vs {base.name}: {len(d)} parameters differ")
+        print(f"{name} vs {base.name}: {len(d)} parameter{'s differ' if len(d) != 1 else ' differs'}")
         for r in d.itertuples():
             print(f"  {r.parameter}: {r.baseline} -> {r.scenario}")
     sets, unc = ensemble_sets(args, master, n)  # the same set on the same replicate in every scenario
@@ -251,11 +252,18 @@ def compare_text(summary: pd.DataFrame) -> str:
         f"{'scenario':<20} {'metric':<28} {'baseline':>12} {'scenario':>12} {'diff':>12}  95% interval"
         "            pairing gain",
     ]
-    for r in summary.itertuples():
+    undefined = summary["n_pairs"] == 0
+    for r in summary[~undefined].itertuples():
+        gain = f"x{r.variance_reduction:.1f}" if np.isfinite(r.variance_reduction) else "n/a"
         lines.append(
             f"{r.scenario:<20} {r.metric:<28} {r.baseline_mean:>12,.3f} {r.scenario_mean:>12,.3f} "
-            f"{r.diff_mean:>12,.3f}  [{r.diff_lo95:,.3f}, {r.diff_hi95:,.3f}]  x{r.variance_reduction:.1f}"
+            f"{r.diff_mean:>12,.3f}  [{r.diff_lo95:,.3f}, {r.diff_hi95:,.3f}]  {gain}"
         )
+    if not np.isfinite(summary.loc[~undefined, "variance_reduction"]).all():
+        lines.append("pairing gain n/a: the paired difference is the same in every seed (nothing to reduce)")
+    if undefined.any():
+        names = ", ".join(dict.fromkeys(summary.loc[undefined, "metric"]))
+        lines.append(f"not defined for runs this short (no seed has a value): {names}")
     return "\n".join(lines)
 
 

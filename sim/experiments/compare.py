@@ -31,13 +31,18 @@ def flatten(d, prefix: str = "") -> dict:
     return out
 
 
+#: Keys that document a scenario rather than set it: not counted as parameters that differ.
+DOC_KEYS, DOC_LEAVES = ("name", "description"), ("source", "name_zh")
+
+
 def parameter_differences(base: dict, other: dict) -> pd.DataFrame:
-    """Every resolved parameter whose value differs between two scenarios."""
+    """Every resolved parameter whose value differs between two scenarios (names,
+    descriptions, sources and Chinese labels are not parameters: DOC_KEYS, DOC_LEAVES)."""
     a, b = flatten(base), flatten(other)
     rows = [
         {"parameter": k, "baseline": a.get(k, "(absent)"), "scenario": b.get(k, "(absent)")}
         for k in sorted(set(a) | set(b))
-        if a.get(k, "(absent)") != b.get(k, "(absent)") and k != "name"
+        if a.get(k, "(absent)") != b.get(k, "(absent)") and k not in DOC_KEYS and k.rsplit(".", 1)[-1] not in DOC_LEAVES
     ]
     return pd.DataFrame(rows, columns=["parameter", "baseline", "scenario"])
 
