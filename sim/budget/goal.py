@@ -21,6 +21,7 @@ from ..experiments.intervals import wilson
 from ..experiments.sweep import set_path
 from ..metrics.summary import check_metric
 from ..schema import Scenario
+from ..schema.keys import path_hint
 from ..streams import replicate_seeds
 from .twin import discounted_cost
 
@@ -67,7 +68,7 @@ def apply_lever(scenario: Scenario, lever: str, value: float) -> Scenario:
     if tail == "total_yuan":
         targets = [k for k, p in sj["policies"].items() if p["type"] == "subsidy" and head in (k, "subsidy")]
         if not targets:
-            raise ScenarioError("<command line>", "--lever", repr(lever), "<subsidy policy or 'subsidy'>.total_yuan")
+            raise ScenarioError("<command line>", "--lever", repr(lever), _lever_allowed(lever, sj, totals=True))
         # one factor for every targeted schedule, so their totals sum to `value` (as `current_value` reads it)
         total = sum(sum(sj["policies"][k]["schedule_yuan"]) for k in targets)
         for k in targets:
@@ -76,11 +77,22 @@ def apply_lever(scenario: Scenario, lever: str, value: float) -> Scenario:
                 p["schedule_yuan"] = [x * value / total for x in p["schedule_yuan"]]
             else:
                 p["schedule_yuan"] = [value / len(targets)]
-    else:
-        if not isinstance(flatten(sj).get(lever), (int, float)):
-            raise ScenarioError("<command line>", "--lever", repr(lever), "a numeric key path of the scenario")
+    elif isinstance(flatten(sj).get(lever), (int, float)):
         set_path(sj, lever, value)
+    else:
+        raise ScenarioError("<command line>", "--lever", repr(lever), _lever_allowed(lever, sj))
     return Scenario.model_validate(json.loads(json.dumps(sj)))
+
+
+def _lever_allowed(lever: str, sj: dict, totals: bool = False) -> str:
+    """What --lever allows, with the lever probably meant: a numeric key path of the
+    scenario, or <subsidy policy or 'subsidy'>.total_yuan (only those if `totals`)."""
+    subsidies = [k for k, p in sj["policies"].items() if p["type"] == "subsidy"]
+    paths = [f"{k}.total_yuan" for k in ["subsidy", *subsidies]] if subsidies else []
+    if totals:
+        return "<subsidy policy or 'subsidy'>.total_yuan: " + (", ".join(paths) or "none (no subsidy policy)")
+    paths += [k for k, v in flatten(sj).items() if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    return "a numeric key path of the scenario" + path_hint(lever, paths)
 
 
 def current_value(scenario: Scenario, lever: str) -> float:
@@ -97,7 +109,7 @@ def current_value(scenario: Scenario, lever: str) -> float:
         )
     value = flatten(sj).get(lever)
     if not isinstance(value, (int, float)) or isinstance(value, bool):
-        raise ScenarioError("<command line>", "--lever", repr(lever), "a numeric key path of the scenario")
+        raise ScenarioError("<command line>", "--lever", repr(lever), _lever_allowed(lever, sj))
     return float(value)
 
 

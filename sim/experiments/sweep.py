@@ -34,6 +34,7 @@ from ..loader import _first_error, _is, load_scenario
 from ..metrics.names import NUMERIC_METRICS, is_metric
 from ..schema import Scenario
 from ..schema.base import Strict, UserName, fail
+from ..schema.keys import path_hint
 from ..staging import make_dirs, output_errors, publish_file, remove_empty, remove_stale, staging_file
 from ..streams import Streams, replicate_seeds
 from ..yaml_input import read_yaml
@@ -101,6 +102,7 @@ def load_sweep(path: Path) -> tuple[SweepSpec, Scenario]:
     base_path = Path(path).parent / spec.scenario
     scenario = load_scenario(base_path if _is(base_path, "is_file") else spec.scenario, spec.overrides or None)
     known = flatten(scenario_dict(scenario))
+    numeric = [k for k, v in known.items() if isinstance(v, (int, float))]
     for p, r in spec.parameters.items():
         if not isinstance(known.get(p), (int, float)):
             raise ScenarioError(
@@ -108,7 +110,7 @@ def load_sweep(path: Path) -> tuple[SweepSpec, Scenario]:
                 f"parameters.{p}",
                 "an unknown or non-numeric parameter",
                 "a numeric or true/false key path of the resolved scenario, e.g. behavior.quit_hazard.liaison"
-                " or policies.liaison.enabled",
+                " or policies.liaison.enabled" + path_hint(p, numeric),
             )
         if isinstance(known[p], bool):
             check_switch(str(path), p, r, spec.design)

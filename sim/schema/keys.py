@@ -48,6 +48,13 @@ def unknown_key_allowed(root: type[BaseModel], path: list[str], raw: Any, given:
     return f"one of the keys {_place([*filter(None, at.split('.')), *path], model)}: {', '.join(here)}{guess}"
 
 
+def path_hint(given: str, paths: list[str]) -> str:
+    """'; did you mean X?' with the key path of `paths` most like `given` (a sweep's
+    parameter, a budget's --lever), or '' if none is close."""
+    near = difflib.get_close_matches(given, paths, n=1, cutoff=0.8)
+    return f"; did you mean {near[0]!r}?" if near else ""
+
+
 def first_error(e: ValidationError) -> dict:
     """The error to report of a validation: the first, except that an unknown key
     goes before a missing one in the same mapping (pydantic lists 'missing' first,

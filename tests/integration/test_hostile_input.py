@@ -34,8 +34,10 @@ def no_runs(monkeypatch):
     def forbidden(*a, **k):
         raise AssertionError("a model was built before the input was refused")
 
-    monkeypatch.setattr("sim.runner.build_model", forbidden)
+    # sim.budget.twin first: importing it while sim.runner's build_model is patched would bind
+    # the patch as its own, and undoing would "restore" the patch (a later budget test then failed)
     monkeypatch.setattr("sim.budget.twin.build_model", forbidden)
+    monkeypatch.setattr("sim.runner.build_model", forbidden)
 
 
 @pytest.fixture

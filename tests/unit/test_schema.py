@@ -177,3 +177,40 @@ def test_extends_merges_mappings_and_replaces_lists(write_scenario):
     sc = load_scenario(write_scenario({"calendar": {"lockdown": []}, "population": {"people_per_agent": 500}}))
     assert sc.calendar.lockdown == () and sc.calendar.start == "2020-01"
     assert sc.population.people_per_agent == 500 and len(sc.places.counties) == 8
+
+
+@pytest.mark.parametrize(
+    "lever, meant",
+    [
+        ("policies.liason.staff", "did you mean 'policies.liaison.staff'?"),
+        ("subsidy.totl_yuan", "did you mean 'subsidy.total_yuan'?"),
+    ],
+)
+def test_a_misspelled_lever_names_the_lever_meant(lever, meant):
+    from sim.budget.goal import apply_lever
+
+    with pytest.raises(ScenarioError) as ei:
+        apply_lever(load_scenario("baseline_2020"), lever, 1.0)
+    assert ei.value.key_path == "--lever" and meant in ei.value.allowed, ei.value.allowed
+
+
+def test_a_subsidy_total_of_no_such_policy_lists_the_totals():
+    from sim.budget.goal import apply_lever
+
+    with pytest.raises(ScenarioError) as ei:
+        apply_lever(load_scenario("baseline_2020"), "cixi.total_yuan", 1.0)
+    assert ei.value.allowed.endswith("subsidy.total_yuan, cixi_subsidy.total_yuan, ninghai_subsidy.total_yuan")
+
+
+def test_a_misspelled_sweep_parameter_names_the_parameter_meant(tmp_path):
+    from sim.experiments.sweep import load_sweep
+
+    sweep = tmp_path / "sw.yaml"
+    sweep.write_text(
+        "name: sw\nscenario: teaching_small\ndesign: grid\nparameters:\n  policies.liason.staff: {low: 0, high: 10}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError) as ei:
+        load_sweep(sweep)
+    assert ei.value.key_path == "parameters.policies.liason.staff"
+    assert ei.value.allowed.endswith("did you mean 'policies.liaison.staff'?")
