@@ -67,7 +67,7 @@ def Controls(
     with solara.Card(month_text(model, la)):
         if over:
             solara.Text(t("finished", la))
-        with solara.Row():
+        with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):  # a narrow card (window <= 1400 px) wraps them
             solara.Button(t("step", la), on_click=step, disabled=playing.value or over, color="primary")
             if playing.value:
                 solara.Button(t("pause", la), on_click=pause)

@@ -66,6 +66,14 @@ def month_axis(ax, model: DashboardModel, lang: str, most: int = 12) -> None:
 
 
 Update = Callable[[pd.DataFrame], None]  # redraws part of a figure from the history table
+#: y range over the highest value: the top quarter stays clear for the legend, which would
+#: otherwise hide the newest points (at the left early in the run, at the right late)
+HEADROOM = 1.4
+
+
+def top_legend(ax, fontsize: int = 7) -> None:
+    """A and B side by side in the band `HEADROOM` keeps clear above the lines."""
+    ax.legend(fontsize=fontsize, loc="upper center", ncol=2, frameon=False, handlelength=2.5, columnspacing=1.2)
 
 
 def ab_lines(ax, model: DashboardModel, column: str, lang: str, scale: float = 1.0, most: int = 12) -> Update:
@@ -86,7 +94,7 @@ def ab_lines(ax, model: DashboardModel, column: str, lang: str, scale: float = 1
             y = d[column].to_numpy() / scale
             line.set_data(d["t"].to_numpy(), y)
             top = max(top, float(y.max()) if len(y) else 0.0)
-        ax.set_ylim(0, top * 1.15 if top > 0 else 1.0)
+        ax.set_ylim(0, top * HEADROOM if top > 0 else 1.0)
 
     return update
 
@@ -100,7 +108,7 @@ def line_figure(
     update = ab_lines(ax, model, column, lang, scale=scale)
     ax.set_title(t(title, lang), fontsize=10)
     ax.set_ylabel(t(unit, lang), fontsize=8)
-    ax.legend(fontsize=7, loc="upper left")
+    top_legend(ax)
     frame(fig)
     return fig, [update]
 
@@ -131,7 +139,7 @@ def county_figure(model: DashboardModel, county: str, lang: str) -> tuple[Figure
         updates.append(ab_lines(ax, model, column, lang, most=8))
         ax.set_title(t(key, lang), fontsize=9)
     axes[0].set_ylabel(t("people", lang), fontsize=8)
-    axes[0].legend(fontsize=7, loc="upper left")
+    top_legend(axes[0])
     fig.suptitle(county_name(model.sc, county, lang), fontsize=11, y=0.99)
     frame(fig, top=0.82, wspace=0.22)
     fig.subplots_adjust(left=0.07, right=0.99)

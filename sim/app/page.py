@@ -34,6 +34,10 @@ def scenario_names() -> list[str]:
     return names if PRESET in names else [PRESET, *names]
 
 
+#: Card titles wrap between words (Vuetify breaks them anywhere: "(0 of 12 mo|nths)" in a narrow column).
+CARD_TITLES = ".v-card__title { word-break: normal; overflow-wrap: break-word; }"
+
+
 @solara.component
 def Page():
     """One session's dashboard: its own model, levers, language and playing state."""
@@ -86,6 +90,7 @@ def Page():
 
     solara.use_thread(play, dependencies=[playing.value, model], intrusive_cancel=False)
     solara.Title(t("title", lang.value))
+    solara.Style(CARD_TITLES)
     with solara.Columns([1, 3]):
         with solara.Column():
             actions = (step, pause, reset)
