@@ -334,6 +334,16 @@ def label(kind: str, code: str, lang: str | None = None) -> str:
     return t(f"{kind}.{code}", lang)
 
 
+def place_label(kind: str, key: str, scenario=None, lang: str | None = None) -> str:
+    """A home county's or Ningbo district's display name (`kind`: "county" or
+    "district"): its `name_zh` in Chinese when the scenario gives one, else its key."""
+    lang = lang or default_lang()
+    group = {"county": "counties", "district": "districts"}.get(kind, "")
+    places = getattr(getattr(scenario, "places", None), group, None) or {}
+    zh = getattr(places.get(key), "name_zh", None)
+    return zh if lang == "zh" and zh else key
+
+
 def policy_label(name: str, scenario=None, lang: str | None = None) -> str:
     """A policy's display name: its `name_zh` in Chinese when the scenario gives one, else
     the key with spaces (`cixi_subsidy` -> "cixi subsidy")."""

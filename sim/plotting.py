@@ -14,7 +14,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from .i18n import MESSAGES, label, policy_label, t, use_cjk_font  # noqa: E402
+from .i18n import MESSAGES, label, place_label, policy_label, t, use_cjk_font  # noqa: E402
 from .metrics.budget import cumulative_by_policy  # noqa: E402
 from .metrics.names import RETENTION_COMPARED  # noqa: E402
 
@@ -149,17 +149,24 @@ def retention_figure(
 
 
 def retention_by_figure(
-    ret_by: pd.DataFrame, by: str, measure: str = "ningbo", *, people_per_agent: float, lang: str | None = None
+    ret_by: pd.DataFrame,
+    by: str,
+    measure: str = "ningbo",
+    *,
+    people_per_agent: float,
+    lang: str | None = None,
+    scenario=None,
 ):
     """Kaplan-Meier retention, one line per value of breakdown `by` (a table of
     `sim.metrics.breakdowns.retention_by`), with 95% bands; `n` in people (spells x
-    `people_per_agent`: required)."""
+    `people_per_agent`: required); counties and districts by the scenario's Chinese
+    names in Chinese (`place_label`)."""
     fig, ax = _new()
     d_by = ret_by[(ret_by["by"] == by) & (ret_by["measure"] == measure)]
     for i, (value, d) in enumerate(d_by.groupby("value", sort=True)):
         ls, _ = STYLES[i % len(STYLES)]
         n = t("fig.n_people", lang, n=_people(d["n"].iloc[0] * people_per_agent))
-        name = t(f"value.{value}", lang) if f"value.{value}" in MESSAGES else value  # place names stay as given
+        name = t(f"value.{value}", lang) if f"value.{value}" in MESSAGES else place_label(by, value, scenario, lang)
         d = _at_risk(d)
         ax.step(d["month"], d["survival"], where="post", ls=ls, label=f"{name} ({n})")
         ax.fill_between(d["month"], d["lo"], d["hi"], step="post", alpha=0.1)
@@ -239,7 +246,7 @@ def all_figures(
         figs[f"retention_{m}"] = retention_figure(tables["retention"], m, people_per_agent=people_per_agent, lang=lang)
         if by:
             figs[f"retention_{m}_by_{by}"] = retention_by_figure(
-                tables["retention_by"], by, m, people_per_agent=people_per_agent, lang=lang
+                tables["retention_by"], by, m, people_per_agent=people_per_agent, lang=lang, scenario=scenario
             )
     return figs | {
         "flows": flows_figure(tables["monthly"], lang),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 
+from ..i18n import place_label
 from ..schema import Scenario
 
 LANGS = ("en", "zh")
@@ -119,14 +120,12 @@ def default_lang(environ=os.environ) -> str:
 
 def county_name(sc: Scenario, key: str, lang: str) -> str:
     """A county's name: its `name_zh` in Chinese (when the scenario has one), else its key."""
-    zh = sc.places.counties[key].name_zh
-    return zh if lang == "zh" and zh else key
+    return place_label("county", key, sc, lang)
 
 
 def district_name(sc: Scenario, key: str, lang: str) -> str:
     """A Ningbo district's name: its `name_zh` in Chinese (when the scenario has one), else its key."""
-    zh = sc.places.districts[key].name_zh
-    return zh if lang == "zh" and zh else key
+    return place_label("district", key, sc, lang)
 
 
 def policy_name(sc: Scenario, key: str, lang: str) -> str:

@@ -266,6 +266,15 @@ def test_breakdown_figure_speaks_chinese(base):
     assert set(labels) == {"女", "男"} and "性别" in fig.axes[0].get_title()
     close(fig)
     assert all(f"reason.{r}" in MESSAGES for r in REASONS)
+    # districts by the scenario's Chinese names (they were pinyin keys, while the dashboard spoke Chinese)
+    sc = res.scenario
+    figs = all_figures(res.tables, res.months, 250, scenario=sc, by="district", lang="zh")
+    legend = figs["retention_ningbo_by_district"].axes[0].get_legend()
+    labels = [t.get_text().split(" (")[0] for t in legend.get_texts()]
+    zh = {d.name_zh for d in sc.places.districts.values()}
+    assert len(labels) >= 4 and set(labels) <= zh | {"未就业"}, labels
+    for f in figs.values():
+        close(f)
 
 
 def test_dormitory_places_cost_their_price_and_housed_workers_quit_less():
