@@ -59,6 +59,26 @@ def check_request(scenario: Scenario, lever: str, target: str | None = None, met
     if metric is not None:
         metric_name(metric, "--metric")
     apply_lever(scenario, lever, current_value(scenario, lever))
+    check_lever_is_on(scenario, lever)
+
+
+def check_lever_is_on(scenario: Scenario, lever: str) -> None:
+    """A lever of policies that are all switched off (`enabled: false`) would be searched
+    over without changing anything: refused, naming them."""
+    sj = scenario.model_dump(mode="json")
+    head, _, tail = lever.rpartition(".")
+    parts = lever.split(".")
+    if tail == "total_yuan":
+        owners = [k for k, p in sj["policies"].items() if p["type"] == "subsidy" and head in (k, "subsidy")]
+    else:
+        owners = [parts[1]] if parts[0] == "policies" and len(parts) > 2 else []
+    if owners and not any(sj["policies"][k]["enabled"] for k in owners):
+        raise ScenarioError(
+            "<command line>",
+            "--lever",
+            f"{lever!r}, a lever of {', '.join(owners)}, switched off in {scenario.name} (enabled: false)",
+            "a lever of a policy that is on (the search would change nothing)",
+        )
 
 
 def apply_lever(scenario: Scenario, lever: str, value: float) -> Scenario:

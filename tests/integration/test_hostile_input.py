@@ -118,6 +118,16 @@ def test_out_unwritable_or_read_only(case, capsys, no_runs, out):
     assert not os.path.exists(out)
 
 
+def test_a_lever_of_a_switched_off_policy_is_refused(case, capsys, no_runs):
+    """The search would set a lever nothing reads: every value the same (a planner's trap)."""
+    off = case / "in" / "switched.yaml"
+    off.write_text(f"extends: {case / 'in' / 'tiny.yaml'}\nname: switched\nall_policies_off: true\n")
+    for lever in ("subsidy.total_yuan", "policies.liaison.staff"):
+        argv = args(case, f"budget {off} --replicates 2 --target retention_ningbo_6m>=0.5 --lever {lever} --out OUT")
+        line = refused(capsys, case, argv, "--lever", "switched off in switched")
+        assert "the search would change nothing" in line
+
+
 def test_brief_that_is_a_folder_is_refused_before_the_budget_folder_exists(case, capsys, no_runs):
     refused(capsys, case, args(case, f"budget SC --replicates 2 --brief {case / 'in'} --out OUT"), "--brief")
 
