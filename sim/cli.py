@@ -71,7 +71,8 @@ def summary_text(res, lang: str | None = None) -> str:
     ]
     t = res.targets
     if len(t):
-        lines.append(f"{'target':<5} {'metric':<42} {'model':>10} {'target':>12} {'tol':>10}  met")
+        tid, metric, model, target, tol, met = msg("cli.targets_head", lang).split("|")
+        lines.append(f"{tid:<5} {metric:<42} {model:>10} {target:>12} {tol:>10}  {met}")
         for r in t.itertuples():
             held = f" ({msg('cli.held_out', lang)})" if r.holdout else ""
             lines.append(

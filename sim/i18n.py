@@ -128,7 +128,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{name}: seed {seed}, engine {engine}, {agents:,} agents x {ppa:g} people, {months} months, {wall:.1f} s",
         "{name}：种子 {seed}，引擎 {engine}，{agents:,} 个主体 × {ppa:g} 人，{months} 个月，{wall:.1f} 秒",
     ),
-    "cli.targets_head": ("target", "目标"),
+    "cli.targets_head": ("target|metric|model|target|tol|met", "目标|指标|模型|目标值|容差|达到"),
     "cli.met_yes": ("yes", "是"),
     "cli.met_no": ("NO", "否"),
     "cli.held_out": ("held out", "留出"),

@@ -99,10 +99,12 @@ def test_lang_is_for_one_command_and_the_summary_speaks_it(tmp_path, capsys):
     from sim.i18n import default_lang
 
     before = default_lang()
-    args = ["run", "teaching_small", "--months", "3", "--people-per-agent", "200", "--quiet", "--no-figures"]
+    args = ["run", "teaching_small", "--months", "6", "--people-per-agent", "200", "--quiet", "--no-figures"]
     assert main([*args, "--lang", "zh", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "3 个月" in out and "3个月宁波留存率" in out
+    assert "6 个月" in out and "3个月宁波留存率" in out
+    head = next((line for line in out.splitlines() if line.startswith("目标")), "")  # the targets table's header too
+    assert "指标" in head and "容差" in head and "tol" not in head and "metric" not in head
     assert default_lang() == before and plotting.FORMATS == ("png",)
 
 
