@@ -139,7 +139,8 @@ def _offer(i, u, c, start, k, fill, heap_u, heap_i):
 
 @rule
 def _keep(i, u, c, start, k, fill, heap_u, heap_i):
-    """Offer candidate i (order draw u, county c) to county c's heap of the k[c] best."""
+    """Put candidate i (order draw u, county c) into county c's heap of the k[c] best,
+    dropping the worst kept if the heap is full (`_offer` decides that it enters)."""
     lo, n = start[c], fill[c]
     if n < k[c]:
         heap_u[lo + n] = u

@@ -66,11 +66,9 @@ def check_lever_is_on(scenario: Scenario, lever: str) -> None:
     """A lever of policies that are all switched off (`enabled: false`) would be searched
     over without changing anything: refused, naming them."""
     sj = scenario.model_dump(mode="json")
-    head, _, tail = lever.rpartition(".")
     parts = lever.split(".")
-    if tail == "total_yuan":
-        owners = [k for k, p in sj["policies"].items() if p["type"] == "subsidy" and head in (k, "subsidy")]
-    else:
+    owners = _subsidy_totals(sj, lever)
+    if owners is None:
         owners = [parts[1]] if parts[0] == "policies" and len(parts) > 2 else []
     if owners and not any(sj["policies"][k]["enabled"] for k in owners):
         raise ScenarioError(
@@ -84,9 +82,8 @@ def check_lever_is_on(scenario: Scenario, lever: str) -> None:
 def apply_lever(scenario: Scenario, lever: str, value: float) -> Scenario:
     """A copy of the scenario with the lever set to `value`."""
     sj = scenario.model_dump(mode="json")
-    head, _, tail = lever.rpartition(".")
-    if tail == "total_yuan":
-        targets = [k for k, p in sj["policies"].items() if p["type"] == "subsidy" and head in (k, "subsidy")]
+    targets = _subsidy_totals(sj, lever)
+    if targets is not None:
         if not targets:
             raise ScenarioError("<command line>", "--lever", repr(lever), _lever_allowed(lever, sj, totals=True))
         # one factor for every targeted schedule, so their totals sum to `value` (as `current_value` reads it)
@@ -104,6 +101,15 @@ def apply_lever(scenario: Scenario, lever: str, value: float) -> Scenario:
     return Scenario.model_validate(json.loads(json.dumps(sj)))
 
 
+def _subsidy_totals(sj: dict, lever: str) -> list[str] | None:
+    """The subsidy policies a `<policy or 'subsidy'>.total_yuan` lever scales (all of
+    them for 'subsidy'), or None for any other lever."""
+    head, _, tail = lever.rpartition(".")
+    if tail != "total_yuan":
+        return None
+    return [k for k, p in sj["policies"].items() if p["type"] == "subsidy" and head in (k, "subsidy")]
+
+
 def _lever_allowed(lever: str, sj: dict, totals: bool = False) -> str:
     """What --lever allows, with the lever probably meant: a numeric key path of the
     scenario, or <subsidy policy or 'subsidy'>.total_yuan (only those if `totals`)."""
@@ -118,15 +124,9 @@ def _lever_allowed(lever: str, sj: dict, totals: bool = False) -> str:
 def current_value(scenario: Scenario, lever: str) -> float:
     """The lever's value in the scenario as written."""
     sj = scenario.model_dump(mode="json")
-    head, _, tail = lever.rpartition(".")
-    if tail == "total_yuan":
-        return float(
-            sum(
-                sum(p["schedule_yuan"])
-                for k, p in sj["policies"].items()
-                if p["type"] == "subsidy" and head in (k, "subsidy")
-            )
-        )
+    targets = _subsidy_totals(sj, lever)
+    if targets is not None:
+        return float(sum(sum(sj["policies"][k]["schedule_yuan"]) for k in targets))
     value = flatten(sj).get(lever)
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         raise ScenarioError("<command line>", "--lever", repr(lever), _lever_allowed(lever, sj))

@@ -58,7 +58,7 @@ def own_cost_bands(twins: list[dict], keys: list[str]) -> pd.DataFrame:
     ci = diff.groupby(keys)["own_yuan"].apply(lambda x: pd.Series(mean_ci(x), index=["m", "lo95", "hi95"])).unstack()
     out = out.merge(ci[["lo95", "hi95"]].reset_index(), on=keys)
     # where the twin pays nothing in any seed the own cost is money paid: never below 0
-    paid_only = (both.groupby(keys)["yuan_twin"].apply(lambda x: bool((x == 0).all()))).rename("paid_only")
+    paid_only = both.assign(paid_only=both["yuan_twin"] == 0).groupby(keys)["paid_only"].all()
     out = out.merge(paid_only.reset_index(), on=keys)
     out.loc[out["paid_only"], "lo95"] = out.loc[out["paid_only"], "lo95"].clip(lower=0.0)
     return out[cols]

@@ -112,17 +112,17 @@ class Liaison(Policy):
         paid = self.pay_lump(step, "salaries", self.cfg.staff * self.cfg.salary_yuan_month)
         if paid == 0 and self.cfg.salary_yuan_month > 0:
             return np.zeros(n, dtype=bool), np.ones(n)
-        ok_group, ok_district = self.eligible_codes()
-        cols = (w["county"], w["poor"], w["district"], ok_group, ok_district)
-        people = _count_eligible(*cols) * self.world.scale
+        codes = self.eligible_codes()
+        people = _count_eligible(w["county"], w["poor"], w["district"], *codes) * self.world.scale
         coverage = min(1.0, self.cfg.staff * self.cfg.workers_per_liaison / people) if people else 0.0
-        return self.below(w, coverage)
+        return self.below(w, coverage, codes)
 
-    def below(self, w: dict, coverage: float) -> tuple[np.ndarray, np.ndarray]:
+    def below(self, w: dict, coverage: float, codes: tuple | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Eligible workers of `w` whose rank is below `coverage` (compared in float32),
-        and the quit-hazard multiplier that gives them."""
+        and the quit-hazard multiplier that gives them (`codes`: `eligible_codes()`,
+        if the caller has them)."""
         n = len(w["idx"])
-        cols = (w["county"], w["poor"], w["district"], *self.eligible_codes())
+        cols = (w["county"], w["poor"], w["district"], *(codes or self.eligible_codes()))
         cut = math.ceil(float(np.float32(coverage)) * 2**24)  # rank k / 2**24 < coverage (float32) iff k < cut
         covered, hazard = np.empty(n, bool), np.empty(n)
         mult = self.world.behavior.quit_hazard.liaison
